@@ -1,0 +1,2 @@
+# rt: the runtime every image links (plat_main -> app_main).
+rt_SRCS := lib/rt/rt.c lib/rt/err.c

@@ -1,0 +1,70 @@
+# Builds one app image. Driven by `pith build`, which passes:
+#   ROOT    the pith tree          APPDIR  the app's folder
+#   APP     the app's name         TARGET  unix | spt
+#   MODULES the manifest's modules OBJDIR  where objects go
+#   MFT_S   the generated manifest note (assembler)
+#   OUT     the image to write     SANITIZE=1 (unix) for ASan + UBSan
+# The image links the runtime, the target's platform layer and exactly the
+# modules the manifest names, with unreferenced sections collected.
+
+.DEFAULT_GOAL := image
+include $(ROOT)/mk/flags.mk
+B := $(OBJDIR)
+include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/net/*/module.mk \
+                   $(ROOT)/svc/*/module.mk $(ROOT)/tender/common/module.mk \
+                   $(ROOT)/plat/*/module.mk)
+
+MOD_SRCS  = $(foreach m,$(MODULES),$($(m)_SRCS) $($(m)_SRCS_$(TARGET)))
+APP_SRCS := $(notdir $(wildcard $(APPDIR)/*.c))
+
+ifeq ($(TARGET),spt)
+ROOT_SRCS = $(rt_SRCS) $(libc_SRCS) $(plat_spt_SRCS) $(MOD_SRCS)
+CFLAGS   := $(FREE_CFLAGS)
+LINK      = $(CC) -nostdlib -static -no-pie \
+            -Wl,-T,$(ROOT)/plat/spt/spt.lds -Wl,--gc-sections \
+            -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
+            -Wl,--build-id=none -Wl,-z,norelro
+LIBS     := -lgcc
+else ifeq ($(TARGET),unix)
+ROOT_SRCS = $(rt_SRCS) $(plat_unix_SRCS) $(MOD_SRCS)
+CFLAGS   := $(HOST_CFLAGS) -fstack-protector-strong -ffunction-sections \
+            -fdata-sections
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+endif
+LINK      = $(CC) $(filter -fsanitize=%,$(CFLAGS)) -Wl,--gc-sections
+LIBS     :=
+else
+$(error TARGET must be unix or spt)
+endif
+
+ROOT_OBJS = $(patsubst %.c,$(OBJDIR)/root/%.o,$(sort $(ROOT_SRCS)))
+APP_OBJS  = $(patsubst %.c,$(OBJDIR)/app/%.o,$(APP_SRCS))
+OBJS      = $(ROOT_OBJS) $(APP_OBJS) $(OBJDIR)/manifest.o
+
+$(OBJDIR)/root/lib/libc/%.o: EXTRA := $(LIBC_CFLAGS)
+
+$(OBJDIR)/root/%.o: $(ROOT)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(EXTRA) -MMD -MP -c -o $@ $<
+
+$(OBJDIR)/app/%.o: $(APPDIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(APPDIR) -MMD -MP -c -o $@ $<
+
+$(OBJDIR)/manifest.o: $(MFT_S)
+	$(CC) -c -o $@ $<
+
+$(OBJDIR)/$(APP).elf: $(OBJS)
+	$(LINK) -o $@ $(OBJS) $(LIBS)
+
+.PHONY: image
+image: $(OBJDIR)/$(APP).elf
+ifeq ($(TARGET),spt)
+	strip -o $(OUT) $<
+else
+	cp $< $(OUT)
+endif
+
+-include $(OBJS:.o=.d)

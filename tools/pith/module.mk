@@ -1,0 +1,18 @@
+# The pith command-line tool (host program).
+TOOLS += $(B)/bin/pith
+
+PITH_TOOL_SRCS := tools/pith/pith.c tools/pith/manifest.c \
+                  $(TENDER_COMMON_SRCS)
+$(B)/bin/pith: $(addprefix $(ROOT)/,$(PITH_TOOL_SRCS)) \
+               $(wildcard $(ROOT)/tools/pith/*.h $(ROOT)/tender/common/*.h \
+               $(ROOT)/include/pith/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^)
+
+UNIT_TESTS += $(B)/tests/manifest_test
+$(B)/tests/manifest_test: $(ROOT)/tools/pith/manifest_test.c \
+                          $(ROOT)/tools/pith/manifest.c \
+                          $(wildcard $(ROOT)/tools/pith/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -I$(ROOT)/tests -fsanitize=address,undefined \
+	    -o $@ $(filter %.c,$^)
