@@ -13,7 +13,8 @@ all:
 # binaries under $(B)/tests) and the rules that build them.
 UNIT_TESTS :=
 include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/tender/*/module.mk \
-                   $(ROOT)/tools/*/module.mk $(ROOT)/plat/*/module.mk)
+                   $(ROOT)/tools/*/module.mk $(ROOT)/plat/*/module.mk \
+                   $(ROOT)/tests/module.mk)
 
 all: $(TOOLS)
 unit: $(UNIT_TESTS)

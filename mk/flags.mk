@@ -12,12 +12,12 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I$(ROOT)/include -D_GNU_SOURCE
 # Freestanding image code: no host headers, no host libc; pith's own libc.
 # Stack protector on (the platform provides the canary at %fs:0x28), every
 # function and object in its own section so --gc-sections keeps only what
-# is reached.
+# is reached. _LIBC_LIMITS_H_ makes gcc's limits.h self-contained.
 FREE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
            -isystem $(GCC_INC) -I$(ROOT)/lib/libc/include -I$(ROOT)/include \
            -fno-pie -fno-pic -fstack-protector-strong -ffunction-sections \
            -fdata-sections -fno-asynchronous-unwind-tables -fno-plt \
-           -fno-common -DPITH_FREESTANDING
+           -fno-common -DPITH_FREESTANDING -D_LIBC_LIMITS_H_
 
 # libc's own sources must not have their loops turned into calls to the
 # very functions they implement.

@@ -14,5 +14,5 @@ $(B)/tests/manifest_test: $(ROOT)/tools/pith/manifest_test.c \
                           $(ROOT)/tools/pith/manifest.c \
                           $(wildcard $(ROOT)/tools/pith/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -I$(ROOT)/tests -fsanitize=address,undefined \
+	$(CC) $(HOST_CFLAGS) -I$(ROOT)/tests -I$(ROOT)/tools/pith -fsanitize=address,undefined \
 	    -o $@ $(filter %.c,$^)

@@ -1,0 +1,75 @@
+# Helpers for end-to-end tests, sourced by tests/e2e/*.sh. Each check
+# prints "ok NAME" or "not ok NAME: why". Resources a test creates
+# (namespaces, taps, processes, files) are registered and removed on
+# exit, even when the test fails.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+PITH=$ROOT/build/bin/pith
+SPT=$ROOT/build/bin/pith-spt
+T=$(mktemp -d /tmp/pith-test.XXXXXX)
+_cleanup_cmds=()
+
+cleanup_add() { _cleanup_cmds+=("$*"); }
+_cleanup() {
+    local i
+    for ((i = ${#_cleanup_cmds[@]} - 1; i >= 0; i--)); do
+        eval "${_cleanup_cmds[$i]}" >/dev/null 2>&1 || true
+    done
+    rm -rf "$T"
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { echo "ok $1"; }
+notok() { echo "not ok $1: $2"; }
+
+# expect NAME STATUS PATTERN -- COMMAND...
+# Runs COMMAND; passes when it exits with STATUS and its combined output
+# matches the extended regular expression PATTERN ('' matches anything).
+expect() {
+    local name=$1 want=$2 pat=$3 rc
+    shift 4
+    "$@" >"$T/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        notok "$name" "exit status $rc, wanted $want; output: $(head -c 400 "$T/out" | tr '\n' '|')"
+    elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$T/out"; then
+        notok "$name" "output does not match /$pat/: $(head -c 400 "$T/out" | tr '\n' '|')"
+    else
+        ok "$name"
+    fi
+}
+
+# expect_line NAME STATUS LINE -- COMMAND...: stderr is exactly LINE.
+expect_line() {
+    local name=$1 want=$2 line=$3 rc
+    shift 4
+    "$@" >"$T/stdout" 2>"$T/stderr"
+    rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        notok "$name" "exit status $rc, wanted $want; stderr: $(tr '\n' '|' <"$T/stderr")"
+    elif [ "$(cat "$T/stderr")" != "$line" ]; then
+        notok "$name" "stderr is '$(tr '\n' '|' <"$T/stderr")', wanted '$line'"
+    else
+        ok "$name"
+    fi
+}
+
+# build_app DIR TARGET [OUT] [EXTRA...]: builds quietly; fails the test run
+# loudly when the build breaks.
+build_app() {
+    local dir=$1 target=$2 out=${3:-}
+    shift 3 2>/dev/null || shift $#
+    if [ -n "$out" ]; then
+        "$PITH" build -t "$target" -o "$out" "$@" "$dir" >"$T/build.log" 2>&1
+    else
+        "$PITH" build -t "$target" "$@" "$dir" >"$T/build.log" 2>&1
+    fi || { notok "build $dir ($target)" "$(tail -n 5 "$T/build.log" | tr '\n' '|')"; return 1; }
+}
+
+# A network namespace for this test, removed at exit.
+netns_new() {
+    local ns=pith-t$$-$1
+    ip netns add "$ns" && cleanup_add "ip netns del $ns"
+    echo "$ns"
+}

@@ -1,0 +1,6 @@
+# Host helpers that end-to-end tests use as peers.
+TEST_TOOLS := $(B)/testtools/rawpeer
+unit: $(TEST_TOOLS)
+$(B)/testtools/%: $(ROOT)/tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $<
