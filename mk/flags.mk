@@ -16,7 +16,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I$(ROOT)/include -D_GNU_SOURCE
 FREE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
            -isystem $(GCC_INC) -I$(ROOT)/lib/libc/include -I$(ROOT)/include \
            -fno-pie -fno-pic -fstack-protector-strong -ffunction-sections \
-           -fdata-sections -fno-asynchronous-unwind-tables -fno-plt \
+           -fdata-sections -fno-asynchronous-unwind-tables \
            -fno-common -DPITH_FREESTANDING -D_LIBC_LIMITS_H_
 
 # libc's own sources must not have their loops turned into calls to the

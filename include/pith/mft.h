@@ -123,7 +123,9 @@ static inline int pith_mft_check(const struct pith_mft *m, const char **why)
 
 static inline const char *pith_mft_kind_name(uint32_t kind)
 {
-    return kind == PITH_MFT_NET ? "net" : kind == PITH_MFT_BLOCK ? "block" : "?";
+    return kind == PITH_MFT_NET     ? "net"
+           : kind == PITH_MFT_BLOCK ? "block"
+                                    : "?";
 }
 
 static inline const char *pith_mft_target_name(uint32_t t)

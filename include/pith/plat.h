@@ -92,9 +92,9 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready);
 #define PLAT_NET_CAP_NONE 0u
 
 struct plat_net_info {
-    uint8_t mac[6];       /* the image's MAC address on this device */
-    uint32_t mtu;         /* largest payload after the Ethernet header */
-    uint32_t caps;        /* PLAT_NET_CAP_* offered */
+    uint8_t mac[6]; /* the image's MAC address on this device */
+    uint32_t mtu;   /* largest payload after the Ethernet header */
+    uint32_t caps;  /* PLAT_NET_CAP_* offered */
 };
 
 /*

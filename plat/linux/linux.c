@@ -177,8 +177,7 @@ int plat_block_write(plat_handle_t h, uint64_t offset, const uint8_t *buf,
     return PITH_OK;
 }
 
-int plat_block_read(plat_handle_t h, uint64_t offset, uint8_t *buf,
-                    size_t size)
+int plat_block_read(plat_handle_t h, uint64_t offset, uint8_t *buf, size_t size)
 {
     struct linux_dev *d = linux_block_req(h, offset, size);
     if (!d)

@@ -53,8 +53,8 @@ long linux_sys_ppoll(struct linux_pollfd *fds, unsigned long nfds,
                    "pollfd layout");
     _Static_assert(sizeof(struct linux_timespec) == sizeof(struct timespec),
                    "timespec layout");
-    return ret(ppoll((struct pollfd *)fds, nfds,
-                     (const struct timespec *)ts, NULL));
+    return ret(
+        ppoll((struct pollfd *)fds, nfds, (const struct timespec *)ts, NULL));
 }
 
 long linux_sys_clock_gettime(int clock, struct linux_timespec *ts)
@@ -128,5 +128,6 @@ int main(int argc, char **argv)
     si.heap_start = (uintptr_t)heap;
     si.cmdline = o.cmdline;
     signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0); /* a console shows whole lines */
     linux_start(&si);
 }

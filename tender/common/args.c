@@ -68,7 +68,9 @@ static int parse_binding(struct tender_opts *o, const char *opt,
 
     if (!eq || nlen == 0 || eq[1] == '\0') {
         tender_err("%s%s: expected %sNAME=%s", opt, arg, opt,
-                   is_mac ? "MAC" : kind == PITH_MFT_NET ? "TAP" : "FILE");
+                   is_mac                 ? "MAC"
+                   : kind == PITH_MFT_NET ? "TAP"
+                                          : "FILE");
         return -1;
     }
     if (nlen >= PITH_MFT_NAME_MAX) {
@@ -133,8 +135,7 @@ static int append_arg(struct tender_opts *o, const char *arg)
     return 0;
 }
 
-int tender_parse(int argc, char **argv, int want_image,
-                 struct tender_opts *o)
+int tender_parse(int argc, char **argv, int want_image, struct tender_opts *o)
 {
     int i;
 
@@ -163,8 +164,7 @@ int tender_parse(int argc, char **argv, int want_image,
             unsigned long long v;
             errno = 0;
             v = strtoull(a + 6, &end, 10);
-            if (errno || end == a + 6 || *end || v < 1 ||
-                v > TENDER_MEM_MAX) {
+            if (errno || end == a + 6 || *end || v < 1 || v > TENDER_MEM_MAX) {
                 tender_err("%s: expected a size in MiB from 1 to %d", a,
                            TENDER_MEM_MAX);
                 return -1;

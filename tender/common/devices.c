@@ -113,16 +113,14 @@ int tender_tap_create(const char *ifname)
             rc = 0;
     }
     if (rc < 0)
-        tender_err("tap '%s': cannot bring it up: %s", ifname,
-                   strerror(errno));
+        tender_err("tap '%s': cannot bring it up: %s", ifname, strerror(errno));
     close(s);
 out:
     close(fd);
     return rc;
 }
 
-int tender_block_open(const struct tender_bind *b,
-                      struct plat_block_info *info)
+int tender_block_open(const struct tender_bind *b, struct plat_block_info *info)
 {
     struct stat st;
     int fd = open(b->host, O_RDWR | O_CLOEXEC);

@@ -56,9 +56,9 @@ static int find_note(const uint8_t *img, uint64_t off, uint64_t size,
     return -1;
 }
 
-int tender_elf_check(const uint8_t *img, size_t len, int loadable,
-                     uint64_t lo, uint64_t hi, struct tender_elf *out,
-                     char *why, size_t whylen)
+int tender_elf_check(const uint8_t *img, size_t len, int loadable, uint64_t lo,
+                     uint64_t hi, struct tender_elf *out, char *why,
+                     size_t whylen)
 {
     Elf64_Ehdr eh;
     const char *mwhy;
@@ -108,19 +108,17 @@ int tender_elf_check(const uint8_t *img, size_t len, int loadable,
                             "segment %u: file size exceeds memory size", i);
             if (!in_file(ph.p_offset, ph.p_filesz, len))
                 return fail(why, whylen,
-                            "segment %u: extends past the end of the file",
-                            i);
+                            "segment %u: extends past the end of the file", i);
             if (ph.p_vaddr % PAGE)
                 return fail(why, whylen, "segment %u: not page-aligned", i);
             if (ph.p_vaddr < lo || ph.p_vaddr >= hi ||
                 ph.p_memsz > hi - ph.p_vaddr)
                 return fail(why, whylen,
                             "segment %u: outside guest memory [%#llx, %#llx)",
-                            i, (unsigned long long)lo,
-                            (unsigned long long)hi);
+                            i, (unsigned long long)lo, (unsigned long long)hi);
             if ((ph.p_flags & PF_W) && (ph.p_flags & PF_X))
-                return fail(why, whylen,
-                            "segment %u: writable and executable", i);
+                return fail(why, whylen, "segment %u: writable and executable",
+                            i);
             l = &out->load[out->nload++];
             l->vaddr = ph.p_vaddr;
             l->memsz = ph.p_memsz;
@@ -154,8 +152,9 @@ int tender_elf_check(const uint8_t *img, size_t len, int loadable,
     if (out->nload == 0)
         return fail(why, whylen, "no loadable segments");
     if (!entry_ok)
-        return fail(why, whylen, "entry point %#llx is not in an executable "
-                                 "segment",
+        return fail(why, whylen,
+                    "entry point %#llx is not in an executable "
+                    "segment",
                     (unsigned long long)eh.e_entry);
     out->entry = eh.e_entry;
     return 0;

@@ -29,15 +29,15 @@ void tender_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct tender_bind {
     char name[PITH_MFT_NAME_MAX];
-    uint32_t kind; /* PITH_MFT_NET or PITH_MFT_BLOCK */
+    uint32_t kind;    /* PITH_MFT_NET or PITH_MFT_BLOCK */
     const char *host; /* tap interface or file path, from argv */
     int has_mac;
     uint8_t mac[6];
 };
 
 struct tender_opts {
-    const char *image;  /* the positional IMAGE; NULL when not wanted */
-    uint64_t mem_mib;   /* --mem=MIB */
+    const char *image; /* the positional IMAGE; NULL when not wanted */
+    uint64_t mem_mib;  /* --mem=MIB */
     struct tender_bind bind[PITH_MFT_DEV_MAX];
     unsigned nbind;
     char cmdline[4096]; /* the words after "--", joined by spaces */
@@ -50,8 +50,7 @@ struct tender_opts {
  * required. Returns 0, 1 when --help was asked (usage is printed), -1 on
  * an error.
  */
-int tender_parse(int argc, char **argv, int want_image,
-                 struct tender_opts *o);
+int tender_parse(int argc, char **argv, int want_image, struct tender_opts *o);
 
 /* Prints the options tender_parse() takes, for --help texts. */
 void tender_usage_options(void);
@@ -109,9 +108,9 @@ struct tender_elf {
  * executable at once, and that the entry point lies in an executable
  * segment. On failure stores a one-line reason in (why) and returns -1.
  */
-int tender_elf_check(const uint8_t *img, size_t len, int loadable,
-                     uint64_t lo, uint64_t hi, struct tender_elf *out,
-                     char *why, size_t whylen);
+int tender_elf_check(const uint8_t *img, size_t len, int loadable, uint64_t lo,
+                     uint64_t hi, struct tender_elf *out, char *why,
+                     size_t whylen);
 
 /* Reads the whole file (path) into a malloc'd buffer. Returns 0 or -1. */
 int tender_read_file(const char *path, uint8_t **buf, size_t *len);

@@ -45,12 +45,16 @@ static void usage(void)
 
 #define NOSSP __attribute__((no_stack_protector))
 
+/* A system call of up to three arguments; the fourth and fifth are 0,
+ * as prctl() demands of unused ones. */
 NOSSP static long raw_syscall(long nr, long a, long b, long c)
 {
     long ret;
+    register long r10 __asm__("r10") = 0;
+    register long r8 __asm__("r8") = 0;
     __asm__ volatile("syscall"
                      : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c)
+                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
                      : "rcx", "r11", "memory");
     return ret;
 }
@@ -105,8 +109,9 @@ NOSSP static void fault(int sig, siginfo_t *si, void *ctx)
     raw_puts("pith-spt: image fault: ");
     raw_puts(name);
     if (sig == SIGSEGV || sig == SIGBUS) {
-        raw_puts((err & 16) ? ", execute at " : (err & 2) ? ", write at "
-                                                          : ", read at ");
+        raw_puts((err & 16)  ? ", execute at "
+                 : (err & 2) ? ", write at "
+                             : ", read at ");
         raw_puthex((uint64_t)si->si_addr);
         raw_puts(" (");
         raw_puts(region((uint64_t)si->si_addr));
@@ -126,8 +131,8 @@ NOSSP __attribute__((noreturn)) static void
 launch(uint64_t tls, const struct sock_fprog *prog, uint64_t stack_top,
        uint64_t entry)
 {
-    if (raw_syscall(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, (long)tls,
-                    0) != 0 ||
+    if (raw_syscall(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, (long)tls, 0) !=
+            0 ||
         raw_syscall(SYS_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0) != 0 ||
         raw_syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0,
                     (long)prog) != 0) {
@@ -269,8 +274,8 @@ int main(int argc, char **argv)
         return TENDER_EXIT_SETUP;
     mem_size = o.mem_mib << 20;
     mem_hi = SPT_BASE + mem_size;
-    if (tender_elf_check(img, len, 1, SPT_BASE, mem_hi, &elf, why,
-                         sizeof why) < 0) {
+    if (tender_elf_check(img, len, 1, SPT_BASE, mem_hi, &elf, why, sizeof why) <
+        0) {
         tender_err("%s: %s", o.image, why);
         return TENDER_EXIT_SETUP;
     }
@@ -283,14 +288,14 @@ int main(int argc, char **argv)
         return TENDER_EXIT_SETUP;
 
     /* Guest memory, then the segments, each with its own protection. */
-    mem = mmap((void *)SPT_BASE, mem_size, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
-                   MAP_NORESERVE,
-               -1, 0);
+    mem =
+        mmap((void *)SPT_BASE, mem_size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
+             -1, 0);
     if (mem == MAP_FAILED || mem != (uint8_t *)SPT_BASE) {
         tender_err("cannot map %llu MiB of guest memory at %#llx: %s",
-                   (unsigned long long)o.mem_mib,
-                   (unsigned long long)SPT_BASE, strerror(errno));
+                   (unsigned long long)o.mem_mib, (unsigned long long)SPT_BASE,
+                   strerror(errno));
         return TENDER_EXIT_SETUP;
     }
     for (i = 0; i < elf.nload; i++) {

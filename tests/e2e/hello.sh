@@ -38,7 +38,7 @@ fi
 expect "hello under valgrind: no errors, no leaks" 0 'ERROR SUMMARY: 0 errors' -- \
     valgrind --error-exitcode=99 --leak-check=full "$T/hello.unix"
 expect "hello under gdb" 0 '\[Inferior 1 \(process [0-9]+\) exited normally\]' -- \
-    gdb -q -batch -ex run -ex bt "$T/hello.unix"
+    gdb -q -batch -ex run "$T/hello.unix"
 
 # pith new: the scaffold builds and runs as it is.
 cd "$T" || exit 1

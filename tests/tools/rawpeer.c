@@ -32,8 +32,8 @@ static int send_frame(int s, const struct sockaddr_ll *sll,
     f[12] = 0x88;
     f[13] = 0xb5;
     memcpy(f + 14, payload, n);
-    return sendto(s, f, n + 14, 0, (const struct sockaddr *)sll,
-                  sizeof *sll) == (ssize_t)(n + 14)
+    return sendto(s, f, n + 14, 0, (const struct sockaddr *)sll, sizeof *sll) ==
+                   (ssize_t)(n + 14)
                ? 0
                : -1;
 }
@@ -52,7 +52,7 @@ static int await(int s, const unsigned char *payload, size_t n)
             memcmp(f, mine, 6) != 0 || memcmp(f + 6, peer, 6) != 0)
             continue;
         return (size_t)got == n + 14 && memcmp(f + 14, payload, n) == 0 ? 0
-                                                                       : -2;
+                                                                        : -2;
     }
 }
 
@@ -64,9 +64,9 @@ int main(int argc, char **argv)
     unsigned count, mtu, i, bad = 0, lost = 0;
     int s;
 
-    if (argc != 5 || sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &peer[0],
-                            &peer[1], &peer[2], &peer[3], &peer[4],
-                            &peer[5]) != 6) {
+    if (argc != 5 ||
+        sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &peer[0], &peer[1],
+               &peer[2], &peer[3], &peer[4], &peer[5]) != 6) {
         fprintf(stderr, "usage: rawpeer IFNAME DSTMAC COUNT MTU\n");
         return 2;
     }
@@ -98,7 +98,9 @@ int main(int argc, char **argv)
     for (i = 0; i < count; i++) {
         /* Sizes from the 46-byte minimum payload to the full MTU, with
          * both ends always included. */
-        size_t n = i == 0 ? mtu : i == 1 ? 46 : 46 + (size_t)rand() % (mtu - 45);
+        size_t n = i == 0   ? mtu
+                   : i == 1 ? 46
+                            : 46 + (size_t)rand() % (mtu - 45);
         size_t k;
         int rc;
         for (k = 0; k < n; k++)

@@ -64,8 +64,7 @@ int manifest_parse(const char *file, const char *text, size_t len,
                 return fail(err, errlen, file, lineno, "NUL byte in text");
             if (n + 1 >= sizeof line)
                 return fail(err, errlen, file, lineno,
-                            "line longer than %zu characters",
-                            sizeof line - 2);
+                            "line longer than %zu characters", sizeof line - 2);
             line[n++] = text[pos++];
         }
         pos++;
@@ -80,11 +79,9 @@ int manifest_parse(const char *file, const char *text, size_t len,
             continue;
         if (strcmp(w[0], "name") == 0) {
             if (nw != 2)
-                return fail(err, errlen, file, lineno,
-                            "expected 'name NAME'");
+                return fail(err, errlen, file, lineno, "expected 'name NAME'");
             if (have_name)
-                return fail(err, errlen, file, lineno,
-                            "'name' given twice");
+                return fail(err, errlen, file, lineno, "'name' given twice");
             if (!pith_mft_name_ok(w[1], PITH_MFT_NAME_MAX))
                 return fail(err, errlen, file, lineno,
                             "bad app name '%s': expected 1 to %d of "
@@ -96,8 +93,8 @@ int manifest_parse(const char *file, const char *text, size_t len,
             struct pith_mft_dev *d;
             uint32_t j;
             if (nw != 2)
-                return fail(err, errlen, file, lineno,
-                            "expected '%s NAME'", w[0]);
+                return fail(err, errlen, file, lineno, "expected '%s NAME'",
+                            w[0]);
             if (!pith_mft_name_ok(w[1], PITH_MFT_NAME_MAX))
                 return fail(err, errlen, file, lineno,
                             "bad device name '%s': expected 1 to %d of "
@@ -108,8 +105,8 @@ int manifest_parse(const char *file, const char *text, size_t len,
                     return fail(err, errlen, file, lineno,
                                 "device '%s' declared twice", w[1]);
             if (m->ndev == PITH_MFT_DEV_MAX)
-                return fail(err, errlen, file, lineno,
-                            "more than %d devices", PITH_MFT_DEV_MAX);
+                return fail(err, errlen, file, lineno, "more than %d devices",
+                            PITH_MFT_DEV_MAX);
             d = &m->dev[m->ndev++];
             strcpy(d->name, w[1]);
             d->kind = w[0][0] == 'n' ? PITH_MFT_NET : PITH_MFT_BLOCK;
@@ -179,8 +176,9 @@ int manifest_write_asm(const struct pith_mft *m, FILE *out)
         bytes(out, i < m->ndev ? m->dev[i].name : "", sizeof m->dev[i].name);
         fprintf(out, "    .long %u, 0\n", i < m->ndev ? m->dev[i].kind : 0);
     }
-    fprintf(out, "    .size pith_mft, %zu\n"
-                 "    .section .note.GNU-stack, \"\", @progbits\n",
+    fprintf(out,
+            "    .size pith_mft, %zu\n"
+            "    .section .note.GNU-stack, \"\", @progbits\n",
             sizeof *m);
     return ferror(out) ? -1 : 0;
 }

@@ -11,8 +11,8 @@ static char err[512];
 static int parse(const char *text)
 {
     err[0] = '\0';
-    return manifest_parse("app/manifest", text, strlen(text),
-                          PITH_TARGET_SPT, NULL, &m, err, sizeof err);
+    return manifest_parse("app/manifest", text, strlen(text), PITH_TARGET_SPT,
+                          NULL, &m, err, sizeof err);
 }
 
 static int only_alloc(const char *name)
@@ -45,10 +45,10 @@ static void test_minimal_crlf(void)
     T_CHECK(parse("name last-line-without-newline") == 0);
 }
 
-#define REFUSE(text, msg)                                                    \
-    do {                                                                     \
-        T_CHECK(parse(text) == -1);                                          \
-        T_CHECKF(strcmp(err, msg) == 0, "got '%s'", err);                    \
+#define REFUSE(text, msg)                                                      \
+    do {                                                                       \
+        T_CHECK(parse(text) == -1);                                            \
+        T_CHECKF(strcmp(err, msg) == 0, "got '%s'", err);                      \
     } while (0)
 
 static void test_errors(void)
@@ -111,9 +111,8 @@ static void test_limits(void)
 
 static void test_module_check(void)
 {
-    T_CHECK(manifest_parse("m", "name a\nmodules alloc\n", 21,
-                           PITH_TARGET_UNIX, only_alloc, &m, err,
-                           sizeof err) == 0);
+    T_CHECK(manifest_parse("m", "name a\nmodules alloc\n", 21, PITH_TARGET_UNIX,
+                           only_alloc, &m, err, sizeof err) == 0);
     T_CHECK(manifest_parse("m", "name a\nmodules alloc tcp\n", 25,
                            PITH_TARGET_UNIX, only_alloc, &m, err,
                            sizeof err) == -1);

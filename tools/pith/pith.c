@@ -60,8 +60,7 @@ static int find_root(void)
     if (realpath(root, exe))
         memcpy(root, exe, strlen(exe) + 1);
     if (stat(probe, &st) < 0) {
-        tender_err("cannot find the pith tree (no %s); set PITH_ROOT",
-                   probe);
+        tender_err("cannot find the pith tree (no %s); set PITH_ROOT", probe);
         return -1;
     }
     return 0;
@@ -77,8 +76,7 @@ static int module_ok(const char *name)
     if (strcmp(name, "rt") == 0 || strcmp(name, "libc") == 0)
         return 0; /* always linked: not for the manifest */
     for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s/%s/module.mk", root, dirs[i],
-                 name);
+        snprintf(path, sizeof path, "%s/%s/%s/module.mk", root, dirs[i], name);
         if (stat(path, &st) == 0)
             return 1;
     }
@@ -253,8 +251,7 @@ static int cmd_build(int argc, char **argv)
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = 1;
         } else if (a[0] == '-') {
-            tender_err("build: unknown option '%s' (try pith build --help)",
-                       a);
+            tender_err("build: unknown option '%s' (try pith build --help)", a);
             return 2;
         } else if (appdir == (const char *)"." && strcmp(a, ".") != 0) {
             appdir = a;
@@ -282,8 +279,8 @@ static int cmd_build(int argc, char **argv)
     }
     if (tender_read_file(mpath, &text, &len) < 0)
         return 1;
-    rc = manifest_parse(mpath, (const char *)text, len, target, module_ok,
-                        &m, err, sizeof err);
+    rc = manifest_parse(mpath, (const char *)text, len, target, module_ok, &m,
+                        err, sizeof err);
     free(text);
     if (rc < 0) {
         fprintf(stderr, "%s\n", err);
@@ -420,7 +417,8 @@ static int cmd_run(int argc, char **argv)
                 return 2;
             }
             tname = argv[j + 1];
-            memmove(argv + j, argv + j + 2, sizeof *argv * (size_t)(argc - j - 1));
+            memmove(argv + j, argv + j + 2,
+                    sizeof *argv * (size_t)(argc - j - 1));
             argc -= 2;
             j--;
         }
@@ -450,8 +448,9 @@ static int cmd_run(int argc, char **argv)
             continue;
         if (tender_tap_create(b->host) < 0)
             return 1;
-        fprintf(stderr, "pith: created tap device %s (remove it with 'ip "
-                        "link del %s')\n",
+        fprintf(stderr,
+                "pith: created tap device %s (remove it with 'ip "
+                "link del %s')\n",
                 b->host, b->host);
     }
     if (elf.mft.target == PITH_TARGET_SPT) {

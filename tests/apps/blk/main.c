@@ -11,12 +11,12 @@
 
 static uint8_t wbuf[8192], rbuf[8192];
 
-#define CHECK(c)                                                             \
-    do {                                                                     \
-        if (!(c)) {                                                          \
-            printf("blk: FAIL: %s (line %d)\n", #c, __LINE__);               \
-            return 1;                                                        \
-        }                                                                    \
+#define CHECK(c)                                                               \
+    do {                                                                       \
+        if (!(c)) {                                                            \
+            printf("blk: FAIL: %s (line %d)\n", #c, __LINE__);                 \
+            return 1;                                                          \
+        }                                                                      \
     } while (0)
 
 int app_main(int argc, char **argv)
