@@ -54,3 +54,17 @@ expect "pith run demo/demo.unix prints hello" 0 '^hello from demo$' -- \
 (cd demo && "$PITH" build >/dev/null 2>&1) && [ -f demo/demo.spt ] &&
     ok "pith build in the app folder defaults to . and spt" ||
     notok "pith build in the app folder defaults to . and spt" "no demo/demo.spt"
+
+# Modules: linked when the manifest names them, and only then.
+for target in unix spt; do
+    build_app "$ROOT/tests/apps/allocapp" $target "$T/allocapp.$target" || continue
+    expect "the alloc module works over the heap on $target" 0 '^allocapp: ok$' -- \
+        "$PITH" run "$T/allocapp.$target"
+done
+expect "pith inspect lists the modules" 0 '^modules: alloc$' -- "$PITH" inspect "$T/allocapp.spt"
+if grep -q 'pith: alloc:' "$T/allocapp.spt" && ! grep -q 'pith: alloc:' "$T/hello.spt"; then
+    ok "an image contains the alloc module only when its manifest names it"
+else
+    notok "an image contains the alloc module only when its manifest names it" \
+        "alloc's strings in allocapp: $(grep -c 'pith: alloc:' "$T/allocapp.spt"), in hello: $(grep -c 'pith: alloc:' "$T/hello.spt")"
+fi
