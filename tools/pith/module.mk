@@ -16,3 +16,7 @@ $(B)/tests/manifest_test: $(ROOT)/tools/pith/manifest_test.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -I$(ROOT)/tests -I$(ROOT)/tools/pith -fsanitize=address,undefined \
 	    -o $@ $(filter %.c,$^)
+
+# The manifest parser reads files users write: fuzz it.
+FUZZERS += manifest
+manifest_FUZZ_SRCS := tools/pith/manifest_fuzz.c tools/pith/manifest.c
