@@ -23,7 +23,7 @@ CFLAGS   := $(FREE_CFLAGS)
 LINK      = $(CC) -nostdlib -static -no-pie \
             -Wl,-T,$(ROOT)/plat/spt/spt.lds -Wl,--gc-sections \
             -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
-            -Wl,--build-id=none -Wl,-z,norelro
+            -Wl,--build-id=none -Wl,-z,norelro -Wl,--nmagic
 LIBS     := -lgcc
 else ifeq ($(TARGET),unix)
 ROOT_SRCS = $(rt_SRCS) $(plat_unix_SRCS) $(MOD_SRCS)
