@@ -14,7 +14,11 @@ include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/net/*/module.mk \
                    $(ROOT)/svc/*/module.mk $(ROOT)/tender/common/module.mk \
                    $(ROOT)/plat/*/module.mk)
 
-MOD_SRCS  = $(foreach m,$(MODULES),$($(m)_SRCS) $($(m)_SRCS_$(TARGET)))
+# A module.mk may name the modules it needs in M_DEPS; the image links the
+# closure of the manifest's list.
+mod_closure = $(foreach m,$(1),$(m) $(call mod_closure,$($(m)_DEPS)))
+ALL_MODULES = $(sort $(call mod_closure,$(MODULES)))
+MOD_SRCS  = $(foreach m,$(ALL_MODULES),$($(m)_SRCS) $($(m)_SRCS_$(TARGET)))
 APP_SRCS := $(notdir $(wildcard $(APPDIR)/*.c))
 
 ifeq ($(TARGET),spt)
