@@ -16,7 +16,8 @@ all:
 # corpus).
 UNIT_TESTS :=
 FUZZERS :=
-include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/tender/*/module.mk \
+include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/net/*/module.mk \
+                   $(ROOT)/tender/*/module.mk \
                    $(ROOT)/tools/*/module.mk $(ROOT)/plat/*/module.mk \
                    $(ROOT)/tests/module.mk)
 

@@ -1,5 +1,6 @@
 # Host helpers that end-to-end tests use as peers.
-TEST_TOOLS := $(B)/testtools/rawpeer
+TEST_TOOLS := $(B)/testtools/rawpeer $(B)/testtools/udpcheck \
+              $(B)/testtools/badframes
 unit: $(TEST_TOOLS)
 $(B)/testtools/%: $(ROOT)/tests/tools/%.c
 	@mkdir -p $(dir $@)
