@@ -11,9 +11,16 @@ _cleanup_cmds=()
 
 cleanup_add() { _cleanup_cmds+=("$*"); }
 _cleanup() {
-    local i
+    local i ns
     for ((i = ${#_cleanup_cmds[@]} - 1; i >= 0; i--)); do
         eval "${_cleanup_cmds[$i]}" >/dev/null 2>&1 || true
+    done
+    # Every namespace this test made is named pith-t$$-*, also those made
+    # in a subshell, whose cleanup_add was lost: end what runs in them,
+    # then remove them.
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^pith-t$$-"); do
+        ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+        ip netns del "$ns" 2>/dev/null
     done
     rm -rf "$T"
 }
@@ -67,7 +74,8 @@ build_app() {
     fi || { notok "build $dir ($target)" "$(tail -n 5 "$T/build.log" | tr '\n' '|')"; return 1; }
 }
 
-# A network namespace for this test, removed at exit.
+# A network namespace for this test; it and whatever runs in it are
+# removed at exit (by name, so this also works inside $(...)).
 netns_new() {
     local ns=pith-t$$-$1
     ip netns add "$ns" && cleanup_add "ip netns del $ns"
