@@ -7,7 +7,8 @@ NET_MK_INCLUDED := 1
 
 NET_SRCS := net/eth/eth.c net/arp/arp.c net/ip4/ip4.c net/ip4/csum.c \
             net/ip4/reasm.c net/icmp/icmp.c net/stack/stack.c \
-            net/stack/config.c net/udp/udp.c lib/bv/bv.c lib/ev/ev.c \
+            net/stack/config.c net/udp/udp.c net/dhcp/dhcp.c lib/bv/bv.c \
+            lib/ev/ev.c \
             net/stack/nettest.c
 NET_TEST_DEPS := $(addprefix $(ROOT)/,$(NET_SRCS)) \
                  $(wildcard $(ROOT)/net/*/*.h) $(ROOT)/include/pith/net.h \

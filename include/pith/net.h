@@ -19,9 +19,10 @@
  * Layers, each a module under net/: eth (Ethernet II), arp (RFC 826), ip4
  * (RFC 791, RFC 1122), icmp (RFC 792), udp (RFC 768), and stack (this
  * header: configuration, start-up, the device watcher, timers and
- * statistics). The manifest line `modules udp` links all of them; `modules
- * stack` a stack that answers ARP and ping only. No TCP and no DHCP client
- * yet.
+ * statistics), and dhcp (RFC 2131, RFC 2132: the address when none is
+ * configured). The manifest line `modules udp` links the layers up to UDP;
+ * `modules stack` a stack that answers ARP and ping only; `modules dhcp`
+ * adds the DHCP client. No TCP yet.
  *
  * Memory: a struct net is owned by the caller and holds every table and
  * buffer the stack uses, sized by the NET_* constants below (about 400
@@ -95,6 +96,18 @@
 /* Frames read per turn of the event loop before others get a turn. */
 #define NET_RX_BUDGET 256
 
+/* DHCP (RFC 2131 section 4.1): a request unanswered is sent again after
+ * NET_DHCP_RETRY_NS, doubled each time up to NET_DHCP_RETRY_MAX_NS, each
+ * wait moved by up to a second at random; a REQUEST after an OFFER is
+ * sent NET_DHCP_REQUEST_TRIES times before starting over. While renewing
+ * or rebinding, a request is repeated after half the time left until T2
+ * or the end of the lease, but not sooner than NET_DHCP_RENEW_MIN_NS
+ * (section 4.4.5). */
+#define NET_DHCP_RETRY_NS      (4 * NET_SEC_NS)
+#define NET_DHCP_RETRY_MAX_NS  (64 * NET_SEC_NS)
+#define NET_DHCP_REQUEST_TRIES 4
+#define NET_DHCP_RENEW_MIN_NS  (60 * NET_SEC_NS)
+
 /* ---- Addresses ------------------------------------------------------ */
 
 /* Room for a dotted quad and its NUL. */
@@ -112,7 +125,7 @@ char *net_ip4_format(uint32_t a, char buf[NET_IP4_STRLEN]);
 /* ---- Configuration -------------------------------------------------- */
 
 struct net_config {
-    uint32_t addr;    /* our address; 0 when none was given */
+    uint32_t addr;    /* our address; 0 when none was given: DHCP */
     unsigned prefix;  /* its prefix length, 0..32 */
     uint32_t gateway; /* the default route's gateway; 0: none */
 };
@@ -123,7 +136,8 @@ struct net_config {
  *     --ipv4=ADDR/PREFIX     our address and the on-link prefix
  *     --ipv4-gateway=ADDR    the default gateway (must be on-link)
  * Each may also be given as two words ("--ipv4 ADDR/PREFIX"); the last of
- * a repeated option counts. Arguments it does not know are ignored, so an
+ * a repeated option counts. Without --ipv4 (c->addr 0) the stack takes its
+ * address from DHCP. Arguments it does not know are ignored, so an
  * app may parse its own from the same argv. Returns PITH_OK, or
  * PITH_EINVAL with a one-line message without newline in (err) (always
  * NUL-terminated when (errlen) > 0), such as
@@ -190,6 +204,18 @@ struct net_stats {
         uint64_t rx_checksum; /* bad checksum */
         uint64_t rx_no_port;  /* no socket bound to the port */
     } udp;
+    struct {
+        uint64_t tx_discovers, tx_requests;
+        uint64_t rx;         /* replies to the client's port */
+        uint64_t rx_bad;     /* malformed, bad checksum, not from port 67 */
+        uint64_t rx_ignored; /* another xid or MAC, unexpected in the state */
+        uint64_t offers, acks, naks;
+        uint64_t leases;     /* ACKs taken: bound, renewed or rebound */
+        uint64_t renewing;   /* T1 reached: unicast REQUESTs to the server */
+        uint64_t rebinding;  /* T2 reached: broadcast REQUESTs */
+        uint64_t expired;    /* leases that ran out: address dropped */
+        uint64_t rx_unbound; /* IPv4 dropped while without an address */
+    } dhcp;
 };
 
 struct net;
@@ -197,6 +223,22 @@ struct ip4_pkt;
 struct udp_sock;
 /* A transport protocol's input function (private to the stack). */
 typedef void (*net_ip4_input_fn)(struct net *n, struct ip4_pkt *p);
+
+/* Called when (n)'s address changes (net_on_addr()). */
+typedef void (*net_addr_fn)(struct net *n, void *arg);
+
+/* Private: the DHCP client's state (state 0: not running). */
+struct net_dhcp {
+    uint8_t state;            /* DHCP_* of net/dhcp/dhcp.h */
+    uint8_t tries;            /* transmissions of the current message */
+    uint32_t xid;             /* transaction id of the current exchange */
+    uint32_t offered;         /* the address offered (selecting, requesting) */
+    uint32_t server;          /* the server chosen, or leasing */
+    uint64_t started;         /* when the exchange began: the lease's base */
+    uint64_t next;            /* the next transmission or change of state */
+    uint64_t t1, t2, expires; /* bound: renew, rebind, end (UINT64_MAX:
+                                 never) */
+};
 
 /* Private: one ARP cache entry. */
 struct net_arp_entry {
@@ -274,6 +316,11 @@ struct net {
     /* udp */
     struct udp_sock *udp_bucket[NET_UDP_BUCKETS];
 
+    /* dhcp, and who hears of a new address */
+    struct net_dhcp dhcp;
+    net_addr_fn addr_fn;
+    void *addr_arg;
+
     /* Buffers: a datagram being sent, a frame being received. */
     uint8_t tx[NET_HEADROOM + NET_IP4_DATA_MAX];
     uint8_t rx[NET_RX_FRAME_MAX];
@@ -283,11 +330,15 @@ struct net {
  * Starts a stack in (*n) on the network device the manifest declares as
  * (dev), with the address and routes of (*c): clears (*n), acquires the
  * device, watches it in the event loop and announces the address by a
- * gratuitous ARP (RFC 5227 section 2.3). Returns PITH_OK; PITH_EINVAL
- * when (c) has no address; PITH_ENOENT when the manifest declares no such
- * device; PITH_EIO when the device fails. (*n) MUST NOT be running
- * already (net_close() it first), and MUST then stay at the same address
- * until net_close().
+ * gratuitous ARP (RFC 5227 section 2.3). When (c) has no address and the
+ * app links the dhcp module, starts the DHCP client instead: the
+ * interface has no address (it drops IPv4 other than DHCP replies, and
+ * sends nothing but DHCP) until a server leases one, and loses it when
+ * the lease runs out; net_on_addr() tells when. Returns PITH_OK;
+ * PITH_EINVAL when (c) has no address and there is no DHCP client;
+ * PITH_ENOENT when the manifest declares no such device; PITH_EIO when
+ * the device fails. (*n) MUST NOT be running already (net_close() it
+ * first), and MUST then stay at the same address until net_close().
  */
 int net_init(struct net *n, const char *dev, const struct net_config *c);
 
@@ -303,9 +354,17 @@ void net_close(struct net *n);
  */
 int net_error(const struct net *n);
 
-/* Our address and the device's MAC address (6 bytes into (mac)). */
+/* Our address (0: none yet) and the device's MAC address (6 bytes into
+ * (mac)). */
 uint32_t net_addr(const struct net *n);
 void net_mac(const struct net *n, uint8_t mac[6]);
+
+/*
+ * Makes (n) call (fn)(n, arg) after each change of its address (a lease
+ * taken, moved or lost: read net_addr()); (fn) NULL stops it. Set it after
+ * net_init(), which forgets it; the first lease comes from ev_run().
+ */
+void net_on_addr(struct net *n, net_addr_fn fn, void *arg);
 
 /* Stores (n)'s counters in (*st). */
 void net_stats(const struct net *n, struct net_stats *st);

@@ -16,6 +16,11 @@
  * the allocator), and lets the stack attach it when it is there.
  */
 extern void udp_attach(struct net *n) __attribute__((weak));
+/* Likewise the DHCP client (net/dhcp/dhcp.h), which the stack calls only
+ * once dhcp_start() has run (n->dhcp.state is then nonzero). */
+extern int dhcp_start(struct net *n) __attribute__((weak));
+extern int dhcp_input(struct net *n, struct bv *pkt) __attribute__((weak));
+extern uint64_t dhcp_tick(struct net *n, uint64_t now) __attribute__((weak));
 
 void net_input(struct net *n, struct bv *v)
 {
@@ -37,6 +42,14 @@ void net_input(struct net *n, struct bv *v)
         arp_input(n, &payload);
         break;
     case ETH_TYPE_IP4:
+        if (n->dhcp.state) {
+            if (dhcp_input(n, &payload))
+                break;
+            if (!n->addr) {
+                n->st.dhcp.rx_unbound++; /* no address: DHCP only */
+                break;
+            }
+        }
         ip4_input(n, &payload, eth_is_group(h.dst));
         break;
     default:
@@ -53,6 +66,11 @@ void net_tick(struct net *n)
     b = ip4_tick(n, now);
     if (b < a)
         a = b;
+    if (n->dhcp.state) {
+        b = dhcp_tick(n, now);
+        if (b < a)
+            a = b;
+    }
     if (a == UINT64_MAX)
         ev_timer_cancel(&n->timer);
     else if (!ev_timer_armed(&n->timer) || n->timer.deadline != a)
@@ -102,7 +120,7 @@ int net_init(struct net *n, const char *dev, const struct net_config *c)
     int rc;
 
     memset(n, 0, sizeof *n);
-    if (!c->addr || c->prefix > 32)
+    if ((!c->addr && !dhcp_start) || c->prefix > 32)
         return PITH_EINVAL;
     rc = plat_net_acquire(dev, &n->dev, &info);
     if (rc < 0)
@@ -130,8 +148,34 @@ int net_init(struct net *n, const char *dev, const struct net_config *c)
     rc = ev_watch(n->dev, net_watch, n);
     if (rc < 0)
         return rc;
+    if (!n->addr) {
+        rc = dhcp_start(n);
+        net_kick(n);
+        return rc;
+    }
     arp_announce(n);
     return PITH_OK;
+}
+
+void net_set_addr(struct net *n, uint32_t addr, uint32_t mask, uint32_t gateway)
+{
+    uint32_t old = n->addr;
+
+    if (addr != old || mask != n->mask)
+        arp_init(n); /* what was learnt belonged to the old address */
+    n->addr = addr;
+    n->mask = mask;
+    n->gateway = gateway;
+    if (addr)
+        arp_announce(n);
+    if (addr != old && n->addr_fn)
+        n->addr_fn(n, n->addr_arg);
+}
+
+void net_on_addr(struct net *n, net_addr_fn fn, void *arg)
+{
+    n->addr_fn = fn;
+    n->addr_arg = arg;
 }
 
 void net_close(struct net *n)

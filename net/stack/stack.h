@@ -30,4 +30,13 @@ void net_tick(struct net *n);
  */
 void net_kick(struct net *n);
 
+/*
+ * Sets (n)'s address, mask and gateway (all 0: none), as the DHCP client
+ * does: on a change of address or mask forgets the ARP cache (and the
+ * packets waiting in it), announces a new address by a gratuitous ARP and
+ * calls the app's net_on_addr() callback when the address changed.
+ */
+void net_set_addr(struct net *n, uint32_t addr, uint32_t mask,
+                  uint32_t gateway);
+
 #endif
