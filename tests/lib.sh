@@ -62,6 +62,22 @@ expect_line() {
     fi
 }
 
+# expect_output NAME STATUS LINE -- COMMAND...: COMMAND exits with STATUS
+# and prints exactly LINE (stdout and stderr together), nothing else.
+expect_output() {
+    local name=$1 want=$2 line=$3 rc
+    shift 4
+    "$@" >"$T/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        notok "$name" "exit status $rc, wanted $want: $(head -c 300 "$T/out" | tr '\n' '|')"
+    elif [ "$(cat "$T/out")" != "$line" ]; then
+        notok "$name" "printed '$(head -c 300 "$T/out" | tr '\n' '|')', wanted '$line'"
+    else
+        ok "$name"
+    fi
+}
+
 # build_app DIR TARGET [OUT] [EXTRA...]: builds quietly; fails the test run
 # loudly when the build breaks.
 build_app() {

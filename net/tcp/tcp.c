@@ -225,3 +225,27 @@ int tcp_push(struct bw *w, const struct tcp_hdr *h, uint32_t src, uint32_t dst)
     bw_set_be16(w, TCP_OFF_CSUM, ip4_csum_finish(ip4_csum_add(sum, &v)));
     return bw_ok(w) ? PITH_OK : PITH_ENOMEM;
 }
+
+int tcp_opts_equal(const struct tcp_opts *a, const struct tcp_opts *b)
+{
+    unsigned i;
+
+    if (a->has != b->has)
+        return 0;
+    if ((a->has & TCP_HAS_MSS) && a->mss != b->mss)
+        return 0;
+    if ((a->has & TCP_HAS_WSCALE) && a->wscale != b->wscale)
+        return 0;
+    if ((a->has & TCP_HAS_TS) &&
+        (a->ts_val != b->ts_val || a->ts_ecr != b->ts_ecr))
+        return 0;
+    if (a->has & TCP_HAS_SACK) {
+        if (a->nsack != b->nsack)
+            return 0;
+        for (i = 0; i < a->nsack; i++)
+            if (a->sack[i].left != b->sack[i].left ||
+                a->sack[i].right != b->sack[i].right)
+                return 0;
+    }
+    return 1;
+}

@@ -136,6 +136,12 @@ int tcp_parse_opts(struct bv *v, struct tcp_opts *o);
 int tcp_csum_ok(struct bv *v, uint32_t src, uint32_t dst);
 
 /*
+ * Whether (a) and (b) carry the same options with the same values (fields
+ * of options absent from both are not compared).
+ */
+int tcp_opts_equal(const struct tcp_opts *a, const struct tcp_opts *b);
+
+/*
  * The bytes the options of (o) take when written by tcp_push(), padded to
  * a multiple of 4; may exceed TCP_OPT_MAX (then tcp_push() refuses).
  */

@@ -38,22 +38,6 @@ echo_up() {
 # in_ns COMMAND...: runs COMMAND in the current test's namespace.
 in_ns() { ip netns exec "$NS" "$@"; }
 
-# expect_only NAME STATUS LINE -- COMMAND...: passes when COMMAND exits
-# with STATUS and prints exactly LINE, nothing else.
-expect_only() {
-    local name=$1 want=$2 line=$3 rc
-    shift 4
-    "$@" >"$T/out" 2>&1
-    rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        notok "$name" "exit status $rc, wanted $want: $(head -c 300 "$T/out" | tr '\n' '|')"
-    elif [ "$(cat "$T/out")" != "$line" ]; then
-        notok "$name" "printed '$(head -c 300 "$T/out" | tr '\n' '|')', wanted '$line'"
-    else
-        ok "$name"
-    fi
-}
-
 # alive NAME: passes when the app is still running.
 alive() {
     if kill -0 $PID 2>/dev/null; then ok "$1"; else notok "$1" "it exited: $(tail -n 3 "$T/$2.log" | tr '\n' '|')"; fi
@@ -101,10 +85,10 @@ for target in unix spt; do
     fi
 
     if net_ns conf$target; then
-        expect_only "$target: --ipv4=10.0.0.300/24 is refused with one line and status 2" 2 \
+        expect_output "$target: --ipv4=10.0.0.300/24 is refused with one line and status 2" 2 \
             'echo: --ipv4=10.0.0.300/24: bad address' -- \
             in_ns "$PITH" run "$img" --net:service=pitht0 -- --ipv4=10.0.0.300/24
-        expect_only "$target: a gateway off the prefix is refused" 2 \
+        expect_output "$target: a gateway off the prefix is refused" 2 \
             'echo: --ipv4-gateway=10.9.0.1: not another host on 10.77.0.0/24' -- \
             in_ns "$PITH" run "$img" --net:service=pitht0 -- --ipv4=$GUEST/24 --ipv4-gateway=10.9.0.1
         # No --ipv4 means DHCP: tests/e2e/dhcp.sh.
