@@ -47,36 +47,29 @@ expect() {
     fi
 }
 
-# expect_line NAME STATUS LINE -- COMMAND...: stderr is exactly LINE.
-expect_line() {
-    local name=$1 want=$2 line=$3 rc
-    shift 4
+# _expect_exact NAME STATUS LINE WHAT FILE -- COMMAND...: COMMAND exits
+# with STATUS and FILE (its WHAT) holds exactly LINE.
+_expect_exact() {
+    local name=$1 want=$2 line=$3 what=$4 file=$5 rc
+    shift 6
     "$@" >"$T/stdout" 2>"$T/stderr"
     rc=$?
+    cat "$T/stdout" "$T/stderr" >"$T/out"
     if [ "$rc" -ne "$want" ]; then
-        notok "$name" "exit status $rc, wanted $want; stderr: $(tr '\n' '|' <"$T/stderr")"
-    elif [ "$(cat "$T/stderr")" != "$line" ]; then
-        notok "$name" "stderr is '$(tr '\n' '|' <"$T/stderr")', wanted '$line'"
+        notok "$name" "exit status $rc, wanted $want; $what: $(head -c 300 "$file" | tr '\n' '|')"
+    elif [ "$(cat "$file")" != "$line" ]; then
+        notok "$name" "$what is '$(head -c 300 "$file" | tr '\n' '|')', wanted '$line'"
     else
         ok "$name"
     fi
 }
 
-# expect_output NAME STATUS LINE -- COMMAND...: COMMAND exits with STATUS
-# and prints exactly LINE (stdout and stderr together), nothing else.
-expect_output() {
-    local name=$1 want=$2 line=$3 rc
-    shift 4
-    "$@" >"$T/out" 2>&1
-    rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        notok "$name" "exit status $rc, wanted $want: $(head -c 300 "$T/out" | tr '\n' '|')"
-    elif [ "$(cat "$T/out")" != "$line" ]; then
-        notok "$name" "printed '$(head -c 300 "$T/out" | tr '\n' '|')', wanted '$line'"
-    else
-        ok "$name"
-    fi
-}
+# expect_line NAME STATUS LINE -- COMMAND...: stderr is exactly LINE.
+expect_line() { _expect_exact "$1" "$2" "$3" stderr "$T/stderr" "${@:4}"; }
+
+# expect_output NAME STATUS LINE -- COMMAND...: stdout and stderr together
+# are exactly LINE, nothing else.
+expect_output() { _expect_exact "$1" "$2" "$3" output "$T/out" "${@:4}"; }
 
 # build_app DIR TARGET [OUT] [EXTRA...]: builds quietly; fails the test run
 # loudly when the build breaks.

@@ -451,7 +451,11 @@ void nt_fuzz(const uint8_t *data, size_t size, int wrap)
 
 uint16_t nt_ref_csum(const uint8_t *p, size_t len)
 {
-    uint32_t sum = 0;
+    return nt_ref_csum_from(p, len, 0);
+}
+
+uint16_t nt_ref_csum_from(const uint8_t *p, size_t len, uint32_t sum)
+{
     size_t i;
 
     for (i = 0; i + 1 < len; i += 2)

@@ -54,6 +54,8 @@ extern int nt_entropy_rc;
  * (RFC 1071: 16-bit big-endian words, carries folded): the reference the
  * stack's fast sum is checked against. */
 uint16_t nt_ref_csum(const uint8_t *p, size_t len);
+/* The same, starting from (sum): e.g. a pseudo-header's sum. */
+uint16_t nt_ref_csum_from(const uint8_t *p, size_t len, uint32_t sum);
 
 void nt_reset(void);
 /* Forgets the frames written so far. */
