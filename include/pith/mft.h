@@ -17,7 +17,7 @@
 
 #define PITH_MFT_NOTE_NAME "PITH"
 #define PITH_MFT_TYPE      0x50490001u
-#define PITH_MFT_VERSION   1u
+#define PITH_MFT_VERSION   2u
 
 #define PITH_MFT_NAME_MAX    32  /* device and app names, with the NUL */
 #define PITH_MFT_MODULES_MAX 128 /* space-separated module list, with NUL */
@@ -39,6 +39,15 @@ struct pith_mft_dev {
     uint32_t reserved;
 };
 
+/*
+ * TCP limits from the manifest's `tcp` line (docs/MANIFEST.md); 0 means
+ * "the stack's default" (TCP_DEFAULT_* of <pith/tcp.h>). Bytes, except
+ * the counts conns, backlog and time_wait.
+ */
+struct pith_mft_tcp {
+    uint32_t conns, sndbuf, rcvbuf, mem, backlog, time_wait;
+};
+
 struct pith_mft {
     uint32_t version; /* PITH_MFT_VERSION */
     uint32_t target;  /* enum pith_mft_target */
@@ -47,6 +56,8 @@ struct pith_mft {
     uint32_t ndev;
     uint32_t reserved;
     struct pith_mft_dev dev[PITH_MFT_DEV_MAX];
+    struct pith_mft_tcp tcp;
+    uint32_t reserved2[2];
 };
 
 /* The image's own copy, emitted by `pith build` into section .note.pith. */

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <pith/bv.h>
 
-#define PAGE    4096ull
-#define EH_SIZE 64 /* sizeof(Elf64_Ehdr) */
-#define PH_SIZE 56 /* sizeof(Elf64_Phdr) */
-#define MFT_SIZE                                                               \
-    (8 + PITH_MFT_NAME_MAX + PITH_MFT_MODULES_MAX + 8 +                        \
-     PITH_MFT_DEV_MAX * (PITH_MFT_NAME_MAX + 8))
+#define PAGE        4096ull
+#define EH_SIZE     64 /* sizeof(Elf64_Ehdr) */
+#define PH_SIZE     56 /* sizeof(Elf64_Phdr) */
+#define MFT_DEV_OFF (8 + PITH_MFT_NAME_MAX + PITH_MFT_MODULES_MAX + 8)
+#define MFT_TCP_OFF (MFT_DEV_OFF + PITH_MFT_DEV_MAX * (PITH_MFT_NAME_MAX + 8))
+#define MFT_SIZE    (MFT_TCP_OFF + 6 * 4 + 2 * 4)
 
 _Static_assert(MFT_SIZE == sizeof(struct pith_mft), "manifest note layout");
 
@@ -37,7 +37,7 @@ static int fail(char *why, size_t whylen, const char *fmt, ...)
 static void mft_decode(struct bv *d, struct pith_mft *m)
 {
     uint32_t i;
-    size_t o = 8 + PITH_MFT_NAME_MAX + PITH_MFT_MODULES_MAX + 8;
+    size_t o = MFT_DEV_OFF;
 
     m->version = bv_le32(d, 0);
     m->target = bv_le32(d, 4);
@@ -48,11 +48,19 @@ static void mft_decode(struct bv *d, struct pith_mft *m)
         bv_copy(d, o, m->dev[i].name, sizeof m->dev[i].name);
         m->dev[i].kind = bv_le32(d, o + PITH_MFT_NAME_MAX);
     }
+    m->tcp.conns = bv_le32(d, MFT_TCP_OFF);
+    m->tcp.sndbuf = bv_le32(d, MFT_TCP_OFF + 4);
+    m->tcp.rcvbuf = bv_le32(d, MFT_TCP_OFF + 8);
+    m->tcp.mem = bv_le32(d, MFT_TCP_OFF + 12);
+    m->tcp.backlog = bv_le32(d, MFT_TCP_OFF + 16);
+    m->tcp.time_wait = bv_le32(d, MFT_TCP_OFF + 20);
 }
 
 /*
  * Looks for the pith note among the notes in (notes). Returns 0 when found
- * (decoded into (m)), -1 when absent, -2 when malformed or of wrong size.
+ * (decoded into (m)), -1 when absent, -2 when malformed or of wrong size,
+ * -3 when of another version (whose size may differ: the version comes
+ * first in every layout).
  */
 static int find_note(struct bv notes, struct pith_mft *m)
 {
@@ -68,6 +76,8 @@ static int find_note(struct bv notes, struct pith_mft *m)
             return -2;
         if (type == PITH_MFT_TYPE && namesz == 5 &&
             bv_eq(&name, 0, PITH_MFT_NOTE_NAME, 5)) {
+            if (descsz >= 4 && bv_le32(&desc, 0) != PITH_MFT_VERSION)
+                return -3;
             if (descsz != MFT_SIZE)
                 return -2;
             mft_decode(&desc, m);
@@ -162,6 +172,8 @@ int tender_elf_check(const uint8_t *img, size_t len, int loadable, uint64_t lo,
             rc = find_note(content, &out->mft);
             if (rc == -2)
                 return fail(why, whylen, "malformed pith manifest note");
+            if (rc == -3)
+                return fail(why, whylen, "unsupported manifest version");
             found = rc == 0;
         }
         if (p_type != PT_LOAD || !loadable || p_memsz == 0)

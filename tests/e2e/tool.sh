@@ -18,12 +18,32 @@ expect_line "build: --sanitize needs unix" 2 "pith: build: --sanitize needs -t u
 mkdir bad
 printf 'name bad\nnet service\ndevice block storage\n' >bad/manifest
 expect_line "build: manifest error names file and line" 1 \
-    "bad/manifest:3: unknown keyword 'device': expected name, net, block or modules" -- "$PITH" build bad
+    "bad/manifest:3: unknown keyword 'device': expected name, net, block, modules or tcp" -- "$PITH" build bad
 printf 'name bad\nmodules alloc nosuchmodule\n' >bad/manifest
 expect_line "build: unknown module" 1 "bad/manifest:2: unknown module 'nosuchmodule'" -- "$PITH" build bad
+printf 'name bad\n\ntcp conns=10\ntcp sndbuf=12Q\n' >bad/manifest
+expect_line "build: bad tcp value" 1 \
+    "bad/manifest:4: tcp: bad value 'sndbuf=12Q': expected a size such as 64K" -- "$PITH" build bad
+printf 'name bad\ntcp conns=10 foo=1\n' >bad/manifest
+expect_line "build: unknown tcp key" 1 \
+    "bad/manifest:2: tcp: unknown key 'foo': expected conns, sndbuf, rcvbuf, mem, backlog or time-wait" -- "$PITH" build bad
+printf 'name bad\ntcp sndbuf=1K\n' >bad/manifest
+expect_line "build: tcp limit out of range" 1 \
+    "bad/manifest:2: tcp: sndbuf=1K out of range 4K..16M" -- "$PITH" build bad
 printf 'name bad\n' >bad/manifest
 printf 'int app_main(int argc, char **argv) { return undeclared; }\n' >bad/main.c
 expect "build: a compile error fails the build" 1 "pith: build: failed" -- "$PITH" build -t spt bad
+
+# TCP limits travel from the manifest into the image's note; inspect shows
+# the ones set, the last value of a key repeated.
+mkdir tcpok
+printf 'name tcpok\nnet service\ntcp sndbuf=1M conns=1000\ntcp rcvbuf=256K sndbuf=64K\n' >tcpok/manifest
+cp "$ROOT/apps/hello/main.c" tcpok/
+if build_app tcpok spt; then
+    ok "build: an app with a tcp line"
+    expect_output "inspect: shows the tcp limits" 0 "$(printf 'image:   tcpok/tcpok.spt\napp:     tcpok\ntarget:  spt\nmodules: (none)\ndevices: 1\n  net    service\ntcp:     conns=1000 sndbuf=64K rcvbuf=256K')" -- \
+        "$PITH" inspect tcpok/tcpok.spt
+fi
 
 expect_line "new: bad name" 2 "pith: new: 'a.b' is not a valid app name: use 1 to 31 of [A-Za-z0-9_-]" -- "$PITH" new a.b
 expect_line "new: no name" 2 "pith: new: expected one folder name (try pith new --help)" -- "$PITH" new
@@ -33,6 +53,9 @@ echo "just text" >text.spt
 expect_line "inspect: not an image" 1 "pith: text.spt: not an ELF file" -- "$PITH" inspect text.spt
 expect_line "inspect: an ELF file that is no pith image" 1 \
     "pith: /bin/true: not a pith image (no manifest note)" -- "$PITH" inspect /bin/true
+v1=$ROOT/tender/common/corpus/image-mft-v1
+expect_line "inspect: an image of manifest version 1" 1 \
+    "pith: $v1: unsupported manifest version" -- "$PITH" inspect "$v1"
 expect_line "run: missing image" 1 "pith: nosuch.spt: No such file or directory" -- "$PITH" run nosuch.spt
 expect_line "run: unknown option" 2 "pith: unknown option '--frob' (try --help)" -- "$PITH" run --frob x.spt
 expect_line "run: bad binding" 2 "pith: --net:service: expected --net:NAME=TAP" -- "$PITH" run x.spt --net:service

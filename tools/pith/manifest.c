@@ -2,6 +2,7 @@
 #include "manifest.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 static int fail(char *err, size_t errlen, const char *file, unsigned line,
@@ -40,6 +41,137 @@ static int words(char *line, char **w, int max)
 }
 
 #define MAX_WORDS 32
+
+#define KIB 1024u
+#define MIB (1024u * 1024u)
+
+/* The keys of the `tcp` line: where each goes, its bounds, and whether
+ * it is a size in bytes (K and M suffixes) or a count. */
+struct tcp_key {
+    const char *name;
+    size_t off; /* in struct pith_mft_tcp */
+    uint32_t lo, hi;
+    int size;
+};
+
+static const struct tcp_key tcp_keys[] = {
+    {"conns", offsetof(struct pith_mft_tcp, conns), 1, 1000000, 0},
+    {"sndbuf", offsetof(struct pith_mft_tcp, sndbuf), 4 * KIB, 16 * MIB, 1},
+    {"rcvbuf", offsetof(struct pith_mft_tcp, rcvbuf), 4 * KIB, 16 * MIB, 1},
+    {"mem", offsetof(struct pith_mft_tcp, mem), 64 * KIB, 4095 * MIB, 1},
+    {"backlog", offsetof(struct pith_mft_tcp, backlog), 1, 1000000, 0},
+    {"time-wait", offsetof(struct pith_mft_tcp, time_wait), 1, 1000000, 0},
+};
+
+/*
+ * Reads the decimal number (s), with a K or M suffix (powers of 1024)
+ * when (size) is set, into (*v); a value past 2^32 - 1 reads as 2^32,
+ * beyond every bound. Returns 0, or -1 when (s) is no such number.
+ */
+static int tcp_number(const char *s, int size, uint64_t *v)
+{
+    uint64_t n = 0;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        n = n * 10 + (uint64_t)(*s - '0');
+        if (n > UINT32_MAX)
+            n = (uint64_t)UINT32_MAX + 1;
+    }
+    if (size && (*s == 'K' || *s == 'M'))
+        n *= *s++ == 'K' ? KIB : MIB;
+    if (*s)
+        return -1;
+    *v = n;
+    return 0;
+}
+
+/* Writes the value (v) of (k) as the manifest would: 64K, 16M, bytes or a
+ * count. Returns (buf). */
+static const char *tcp_value(const struct tcp_key *k, uint32_t v, char *buf,
+                             size_t len)
+{
+    if (k->size && v && v % MIB == 0)
+        snprintf(buf, len, "%uM", v / MIB);
+    else if (k->size && v && v % KIB == 0)
+        snprintf(buf, len, "%uK", v / KIB);
+    else
+        snprintf(buf, len, "%u", v);
+    return buf;
+}
+
+static uint32_t tcp_get(const struct pith_mft_tcp *t, const struct tcp_key *k)
+{
+    uint32_t v;
+    memcpy(&v, (const char *)t + k->off, sizeof v);
+    return v;
+}
+
+static void tcp_put(struct pith_mft_tcp *t, const struct tcp_key *k, uint32_t v)
+{
+    memcpy((char *)t + k->off, &v, sizeof v);
+}
+
+int manifest_tcp_str(const struct pith_mft_tcp *t, char *buf, size_t len)
+{
+    size_t i, n = 0;
+    char v[16];
+
+    if (len)
+        buf[0] = '\0';
+    for (i = 0; i < sizeof tcp_keys / sizeof tcp_keys[0]; i++) {
+        const struct tcp_key *k = &tcp_keys[i];
+        uint32_t x = tcp_get(t, k);
+        int w;
+        if (!x)
+            continue;
+        w = snprintf(buf + n, len - n, "%s%s=%s", n ? " " : "", k->name,
+                     tcp_value(k, x, v, sizeof v));
+        if (w < 0 || (size_t)w >= len - n)
+            return -1;
+        n += (size_t)w;
+    }
+    return (int)n;
+}
+
+/* Applies the `tcp KEY=VALUE...` words (w, nw) of line (lineno) to (t). */
+static int tcp_line(const char *file, unsigned lineno, char **w, int nw,
+                    struct pith_mft_tcp *t, char *err, size_t errlen)
+{
+    int i;
+
+    if (nw < 2)
+        return fail(err, errlen, file, lineno, "expected 'tcp KEY=VALUE...'");
+    for (i = 1; i < nw; i++) {
+        const struct tcp_key *k = NULL;
+        const char *eq = strchr(w[i], '=');
+        size_t j, klen = eq ? (size_t)(eq - w[i]) : strlen(w[i]);
+        char lo[16], hi[16];
+        uint64_t v;
+
+        for (j = 0; j < sizeof tcp_keys / sizeof tcp_keys[0]; j++)
+            if (strlen(tcp_keys[j].name) == klen &&
+                strncmp(tcp_keys[j].name, w[i], klen) == 0)
+                k = &tcp_keys[j];
+        if (!k)
+            return fail(err, errlen, file, lineno,
+                        "tcp: unknown key '%.*s': expected conns, sndbuf, "
+                        "rcvbuf, mem, backlog or time-wait",
+                        (int)klen, w[i]);
+        if (!eq || tcp_number(eq + 1, k->size, &v) < 0)
+            return fail(err, errlen, file, lineno,
+                        "tcp: bad value '%s': expected %s", w[i],
+                        k->size ? "a size such as 64K" : "a number");
+        if (v < k->lo || v > k->hi)
+            return fail(err, errlen, file, lineno,
+                        "tcp: %s out of range %s..%s", w[i],
+                        tcp_value(k, k->lo, lo, sizeof lo),
+                        tcp_value(k, k->hi, hi, sizeof hi));
+        tcp_put(t, k, (uint32_t)v);
+    }
+    return 0;
+}
 
 int manifest_parse(const char *file, const char *text, size_t len,
                    uint32_t target, int (*module_ok)(const char *name),
@@ -128,10 +260,13 @@ int manifest_parse(const char *file, const char *text, size_t len,
                     m->modules[have++] = ' ';
                 memcpy(m->modules + have, w[i], wl + 1);
             }
+        } else if (strcmp(w[0], "tcp") == 0) {
+            if (tcp_line(file, lineno, w, nw, &m->tcp, err, errlen) < 0)
+                return -1;
         } else {
             return fail(err, errlen, file, lineno,
-                        "unknown keyword '%s': expected name, net, block or "
-                        "modules",
+                        "unknown keyword '%s': expected name, net, block, "
+                        "modules or tcp",
                         w[0]);
         }
     }
@@ -149,6 +284,13 @@ static void bytes(FILE *out, const char *s, size_t n)
         fprintf(out, "%s%u", i ? "," : "", i < l ? (unsigned char)s[i] : 0);
     fprintf(out, "\n");
 }
+
+/* manifest_write_asm emits every field, in order, with no padding. */
+_Static_assert(sizeof(struct pith_mft) ==
+                   8 + PITH_MFT_NAME_MAX + PITH_MFT_MODULES_MAX + 8 +
+                       PITH_MFT_DEV_MAX * (PITH_MFT_NAME_MAX + 8) + 6 * 4 +
+                       2 * 4,
+               "manifest note layout");
 
 int manifest_write_asm(const struct pith_mft *m, FILE *out)
 {
@@ -176,6 +318,9 @@ int manifest_write_asm(const struct pith_mft *m, FILE *out)
         bytes(out, i < m->ndev ? m->dev[i].name : "", sizeof m->dev[i].name);
         fprintf(out, "    .long %u, 0\n", i < m->ndev ? m->dev[i].kind : 0);
     }
+    fprintf(out, "    .long %u, %u, %u, %u, %u, %u, 0, 0\n", m->tcp.conns,
+            m->tcp.sndbuf, m->tcp.rcvbuf, m->tcp.mem, m->tcp.backlog,
+            m->tcp.time_wait);
     fprintf(out,
             "    .size pith_mft, %zu\n"
             "    .section .note.GNU-stack, \"\", @progbits\n",

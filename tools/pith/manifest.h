@@ -18,6 +18,14 @@ int manifest_parse(const char *file, const char *text, size_t len,
                    uint32_t target, int (*module_ok)(const char *name),
                    struct pith_mft *m, char *err, size_t errlen);
 
+/*
+ * Writes the nonzero limits of (t) into (buf, len) as the words of a
+ * manifest `tcp` line, "conns=1000 sndbuf=64K", sizes with a K or M
+ * suffix where exact. Returns the length written (0 when every limit is
+ * the default, (buf) then ""), or -1 when (len) is too small.
+ */
+int manifest_tcp_str(const struct pith_mft_tcp *t, char *buf, size_t len);
+
 /* Writes (m) as an assembler file defining the note and pith_mft. */
 int manifest_write_asm(const struct pith_mft *m, FILE *out);
 

@@ -3,6 +3,7 @@
 #include "manifest.h"
 #include "unit.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct pith_mft m;
@@ -68,13 +69,201 @@ static void test_errors(void)
                                 "expected 1 to 31 of [A-Za-z0-9_-]");
     REFUSE("name a\ndevice net x\n",
            "app/manifest:2: unknown keyword 'device': expected name, net, "
-           "block or modules");
+           "block, modules or tcp");
     REFUSE("name a\nmodules\n", "app/manifest:2: expected 'modules NAME...'");
     REFUSE("name "
            "abcdefghijabcdefghijabcdefghijab\n",
            "app/manifest:1: bad app name "
            "'abcdefghijabcdefghijabcdefghijab': expected 1 to 31 of "
            "[A-Za-z0-9_-]");
+}
+
+static void test_tcp(void)
+{
+    const char *why;
+    char buf[160];
+
+    T_CHECK(parse("name a\n") == 0);
+    T_CHECK(m.tcp.conns == 0 && m.tcp.sndbuf == 0 && m.tcp.rcvbuf == 0 &&
+            m.tcp.mem == 0 && m.tcp.backlog == 0 && m.tcp.time_wait == 0);
+    T_CHECK(manifest_tcp_str(&m.tcp, buf, sizeof buf) == 0 && !buf[0]);
+
+    T_CHECK(parse("name a\ntcp conns=1000 sndbuf=64K rcvbuf=256K mem=32M "
+                  "backlog=128 time-wait=1024\n") == 0);
+    T_CHECK(m.tcp.conns == 1000 && m.tcp.sndbuf == 64 * 1024 &&
+            m.tcp.rcvbuf == 256 * 1024 && m.tcp.mem == 32u << 20 &&
+            m.tcp.backlog == 128 && m.tcp.time_wait == 1024);
+    T_CHECK(pith_mft_check(&m, &why) == 0);
+    T_CHECK(manifest_tcp_str(&m.tcp, buf, sizeof buf) > 0);
+    T_CHECKF(strcmp(buf, "conns=1000 sndbuf=64K rcvbuf=256K mem=32M "
+                         "backlog=128 time-wait=1024") == 0,
+             "got '%s'", buf);
+    T_CHECK(manifest_tcp_str(&m.tcp, buf, 20) == -1);
+
+    /* Any subset, any order, plain bytes; a later value overrides. */
+    T_CHECK(parse("tcp rcvbuf=5000 # bytes\nname a\n\ttcp  conns=7\r\n"
+                  "tcp conns=9 sndbuf=1M sndbuf=8K\n") == 0);
+    T_CHECK(m.tcp.conns == 9 && m.tcp.sndbuf == 8192 && m.tcp.rcvbuf == 5000 &&
+            m.tcp.mem == 0 && m.tcp.backlog == 0 && m.tcp.time_wait == 0);
+    T_CHECK(manifest_tcp_str(&m.tcp, buf, sizeof buf) > 0);
+    T_CHECKF(strcmp(buf, "conns=9 sndbuf=8K rcvbuf=5000") == 0, "got '%s'",
+             buf);
+}
+
+static void test_tcp_bounds(void)
+{
+    T_CHECK(parse("name a\ntcp sndbuf=4096 rcvbuf=4K mem=64K conns=1 "
+                  "backlog=1 time-wait=1\n") == 0);
+    T_CHECK(m.tcp.sndbuf == 4096 && m.tcp.rcvbuf == 4096 &&
+            m.tcp.mem == 65536 && m.tcp.conns == 1 && m.tcp.backlog == 1 &&
+            m.tcp.time_wait == 1);
+    T_CHECK(parse("name a\ntcp sndbuf=16M rcvbuf=16777216 mem=4095M "
+                  "conns=1000000 backlog=1000000 time-wait=1000000\n") == 0);
+    T_CHECK(m.tcp.sndbuf == 16u << 20 && m.tcp.rcvbuf == 16u << 20 &&
+            m.tcp.mem == 4095u << 20 && m.tcp.conns == 1000000 &&
+            m.tcp.backlog == 1000000 && m.tcp.time_wait == 1000000);
+    T_CHECK(parse("name a\ntcp mem=4293918720 sndbuf=16384K\n") == 0);
+    T_CHECK(m.tcp.mem == 4095u << 20 && m.tcp.sndbuf == 16u << 20);
+
+    REFUSE("name a\ntcp sndbuf=4095\n",
+           "app/manifest:2: tcp: sndbuf=4095 out of range 4K..16M");
+    REFUSE("name a\ntcp sndbuf=1K\n",
+           "app/manifest:2: tcp: sndbuf=1K out of range 4K..16M");
+    REFUSE("name a\ntcp rcvbuf=16777217\n",
+           "app/manifest:2: tcp: rcvbuf=16777217 out of range 4K..16M");
+    REFUSE("name a\ntcp rcvbuf=17M\n",
+           "app/manifest:2: tcp: rcvbuf=17M out of range 4K..16M");
+    REFUSE("name a\ntcp mem=65535\n",
+           "app/manifest:2: tcp: mem=65535 out of range 64K..4095M");
+    REFUSE("name a\ntcp mem=4096M\n",
+           "app/manifest:2: tcp: mem=4096M out of range 64K..4095M");
+    REFUSE("name a\ntcp mem=4293918721\n",
+           "app/manifest:2: tcp: mem=4293918721 out of range 64K..4095M");
+    REFUSE("name a\ntcp conns=0\n",
+           "app/manifest:2: tcp: conns=0 out of range 1..1000000");
+    REFUSE("name a\ntcp backlog=1000001\n",
+           "app/manifest:2: tcp: backlog=1000001 out of range 1..1000000");
+    REFUSE("name a\ntcp time-wait=0\n",
+           "app/manifest:2: tcp: time-wait=0 out of range 1..1000000");
+}
+
+static void test_tcp_errors(void)
+{
+    REFUSE("name a\ntcp\n", "app/manifest:2: expected 'tcp KEY=VALUE...'");
+    REFUSE("name a\n\n\ntcp sndbuf=12Q\n",
+           "app/manifest:4: tcp: bad value 'sndbuf=12Q': expected a size "
+           "such as 64K");
+    REFUSE("name a\ntcp conns=1000 foo=1\n",
+           "app/manifest:2: tcp: unknown key 'foo': expected conns, sndbuf, "
+           "rcvbuf, mem, backlog or time-wait");
+    REFUSE("name a\ntcp foo\n",
+           "app/manifest:2: tcp: unknown key 'foo': expected conns, sndbuf, "
+           "rcvbuf, mem, backlog or time-wait");
+    REFUSE("name a\ntcp time_wait=5\n",
+           "app/manifest:2: tcp: unknown key 'time_wait': expected conns, "
+           "sndbuf, rcvbuf, mem, backlog or time-wait");
+    REFUSE("name a\ntcp =5\n",
+           "app/manifest:2: tcp: unknown key '': expected conns, sndbuf, "
+           "rcvbuf, mem, backlog or time-wait");
+    REFUSE("name a\ntcp conns\n",
+           "app/manifest:2: tcp: bad value 'conns': expected a number");
+    REFUSE("name a\ntcp conns=\n",
+           "app/manifest:2: tcp: bad value 'conns=': expected a number");
+    REFUSE("name a\ntcp conns=1K\n",
+           "app/manifest:2: tcp: bad value 'conns=1K': expected a number");
+    REFUSE("name a\ntcp backlog=-1\n",
+           "app/manifest:2: tcp: bad value 'backlog=-1': expected a number");
+    REFUSE("name a\ntcp mem=\n",
+           "app/manifest:2: tcp: bad value 'mem=': expected a size such as "
+           "64K");
+    REFUSE("name a\ntcp mem=K\n",
+           "app/manifest:2: tcp: bad value 'mem=K': expected a size such as "
+           "64K");
+    REFUSE("name a\ntcp mem=64k\n",
+           "app/manifest:2: tcp: bad value 'mem=64k': expected a size such "
+           "as 64K");
+    REFUSE("name a\ntcp mem=64KB\n",
+           "app/manifest:2: tcp: bad value 'mem=64KB': expected a size such "
+           "as 64K");
+    REFUSE("name a\ntcp mem=1G\n",
+           "app/manifest:2: tcp: bad value 'mem=1G': expected a size such "
+           "as 64K");
+    REFUSE("name a\ntcp mem= 64K\n",
+           "app/manifest:2: tcp: bad value 'mem=': expected a size such as "
+           "64K");
+    REFUSE("name a\ntcp sndbuf=0x1000\n",
+           "app/manifest:2: tcp: bad value 'sndbuf=0x1000': expected a size "
+           "such as 64K");
+    REFUSE("name a\ntcp mem=4096K4\n",
+           "app/manifest:2: tcp: bad value 'mem=4096K4': expected a size "
+           "such as 64K");
+    /* Beyond 32 bits: out of range, never wrapped into it. */
+    REFUSE("name a\ntcp mem=4294967296\n",
+           "app/manifest:2: tcp: mem=4294967296 out of range 64K..4095M");
+    REFUSE("name a\ntcp mem=4194304K\n",
+           "app/manifest:2: tcp: mem=4194304K out of range 64K..4095M");
+    REFUSE("name a\ntcp mem=4294967295M\n",
+           "app/manifest:2: tcp: mem=4294967295M out of range 64K..4095M");
+    REFUSE("name a\ntcp conns=99999999999999999999\n",
+           "app/manifest:2: tcp: conns=99999999999999999999 out of range "
+           "1..1000000");
+    REFUSE("name a\ntcp sndbuf=18446744073709551617M\n",
+           "app/manifest:2: tcp: sndbuf=18446744073709551617M out of range "
+           "4K..16M");
+    /* The first bad word of a line is reported; nothing is half-applied
+     * that a caller could see, since parse fails as a whole. */
+    REFUSE("name a\ntcp conns=5 sndbuf=1\n",
+           "app/manifest:2: tcp: sndbuf=1 out of range 4K..16M");
+}
+
+/* The note written as assembler holds exactly sizeof(struct pith_mft)
+ * bytes after the pith_mft label, the tcp limits among them. */
+static void test_write_asm(void)
+{
+    char *buf = NULL, *line, *save = NULL, header[64];
+    size_t len = 0, bytes = 0;
+    int in = 0, tcp_seen = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    T_CHECK(parse("name a\nnet x\ntcp conns=1000 sndbuf=64K rcvbuf=256K "
+                  "mem=32M backlog=128 time-wait=1024\n") == 0);
+    if (!f) {
+        T_CHECK(f != NULL);
+        return;
+    }
+    T_CHECK(manifest_write_asm(&m, f) == 0);
+    fclose(f);
+    /* namesz, then descsz: the whole struct */
+    snprintf(header, sizeof header, "    .long 5\n    .long %zu\n",
+             sizeof(struct pith_mft));
+    T_CHECK(strstr(buf, header) != NULL);
+    for (line = strtok_r(buf, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        size_t items = 1;
+        const char *p;
+        if (strcmp(line, "pith_mft:") == 0) {
+            in = 1;
+            continue;
+        }
+        if (!in || strncmp(line, "    .size", 9) == 0) {
+            in = 0;
+            continue;
+        }
+        for (p = line; *p; p++)
+            items += *p == ',';
+        if (strncmp(line, "    .byte ", 10) == 0)
+            bytes += items;
+        else if (strncmp(line, "    .long ", 10) == 0)
+            bytes += 4 * items;
+        else
+            T_CHECKF(0, "unexpected line '%s'", line);
+        if (strcmp(line, "    .long 1000, 65536, 262144, 33554432, 128, "
+                         "1024, 0, 0") == 0)
+            tcp_seen = 1;
+    }
+    T_CHECKF(bytes == sizeof(struct pith_mft), "%zu bytes", bytes);
+    T_CHECK(tcp_seen);
+    free(buf);
 }
 
 static void test_nul_inside(void)
@@ -144,6 +333,10 @@ int main(void)
     T_RUN(test_full);
     T_RUN(test_minimal_crlf);
     T_RUN(test_errors);
+    T_RUN(test_tcp);
+    T_RUN(test_tcp_bounds);
+    T_RUN(test_tcp_errors);
+    T_RUN(test_write_asm);
     T_RUN(test_nul_inside);
     T_RUN(test_limits);
     T_RUN(test_module_check);

@@ -215,7 +215,8 @@ static void build_usage(void)
 static int cmd_build(int argc, char **argv)
 {
     const char *appdir = ".", *tname = "spt", *out = NULL;
-    char mpath[PATH_MAX], objdir[PATH_MAX], mfts[PATH_MAX + 16];
+    char mpath[PATH_MAX], absdir[PATH_MAX], objdir[PATH_MAX];
+    char mfts[PATH_MAX + 16];
     char outbuf[PATH_MAX + 64], err[512], vars[10][PATH_MAX + 32];
     int sanitize = 0, verbose = 0, i, rc;
     uint32_t target;
@@ -286,7 +287,15 @@ static int cmd_build(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    if (fmt(objdir, sizeof objdir, "%s/_build/%s%s", appdir, tname,
+    /* make gets the app folder's absolute name: the dependency files the
+     * compiler writes name objects and sources as make did, and only one
+     * name for every spelling of the folder keeps them in force (a header
+     * changed since the last build recompiles what includes it). */
+    if (!realpath(appdir, absdir)) {
+        tender_err("build: %s: %s", appdir, strerror(errno));
+        return 1;
+    }
+    if (fmt(objdir, sizeof objdir, "%s/_build/%s%s", absdir, tname,
             sanitize ? "-san" : "") < 0 ||
         fmt(mfts, sizeof mfts, "mkdir -p '%s'", objdir) < 0)
         return 1;
@@ -312,7 +321,7 @@ static int cmd_build(int argc, char **argv)
     mk[nmk++] = strdup("-f");
     if (fmt(vars[0], sizeof vars[0], "%s/mk/app.mk", root) < 0 ||
         fmt(vars[1], sizeof vars[1], "ROOT=%s", root) < 0 ||
-        fmt(vars[2], sizeof vars[2], "APPDIR=%s", appdir) < 0 ||
+        fmt(vars[2], sizeof vars[2], "APPDIR=%s", absdir) < 0 ||
         fmt(vars[3], sizeof vars[3], "APP=%s", m.app) < 0 ||
         fmt(vars[4], sizeof vars[4], "TARGET=%s", tname) < 0 ||
         fmt(vars[5], sizeof vars[5], "MODULES=%s", m.modules) < 0 ||
@@ -360,6 +369,7 @@ static int load_note(const char *image, struct tender_elf *elf)
 static int cmd_inspect(int argc, char **argv)
 {
     struct tender_elf elf;
+    char tcp[160];
     uint32_t i;
 
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -383,6 +393,8 @@ static int cmd_inspect(int argc, char **argv)
     for (i = 0; i < elf.mft.ndev; i++)
         printf("  %-6s %s\n", pith_mft_kind_name(elf.mft.dev[i].kind),
                elf.mft.dev[i].name);
+    if (manifest_tcp_str(&elf.mft.tcp, tcp, sizeof tcp) > 0)
+        printf("tcp:     %s\n", tcp);
     return 0;
 }
 
