@@ -8,11 +8,14 @@ NET_MK_INCLUDED := 1
 NET_SRCS := net/eth/eth.c net/arp/arp.c net/ip4/ip4.c net/ip4/csum.c \
             net/ip4/reasm.c net/icmp/icmp.c net/stack/stack.c \
             net/stack/config.c net/udp/udp.c net/dhcp/dhcp.c lib/bv/bv.c \
-            lib/ev/ev.c \
+            lib/ev/ev.c net/tcp/tcp.c net/tcp/rtt.c net/tcp/cookie.c \
+            net/tcp/cc.c net/tcp/ring.c net/tcp/input.c net/tcp/output.c \
+            net/tcp/api.c \
             net/stack/nettest.c
 NET_TEST_DEPS := $(addprefix $(ROOT)/,$(NET_SRCS)) \
                  $(wildcard $(ROOT)/net/*/*.h) $(ROOT)/include/pith/net.h \
-                 $(ROOT)/include/pith/udp.h $(ROOT)/include/pith/bv.h \
+                 $(ROOT)/include/pith/udp.h $(ROOT)/include/pith/tcp.h \
+                 $(ROOT)/include/pith/bv.h \
                  $(ROOT)/include/pith/ev.h $(ROOT)/include/pith/plat.h \
                  $(ROOT)/tests/unit.h $(ROOT)/mk/flags.mk \
                  $(ROOT)/net/net.mk

@@ -22,7 +22,7 @@
  * statistics), and dhcp (RFC 2131, RFC 2132: the address when none is
  * configured). The manifest line `modules udp` links the layers up to UDP;
  * `modules stack` a stack that answers ARP and ping only; `modules dhcp`
- * adds the DHCP client. No TCP yet.
+ * adds the DHCP client; `modules tcp` adds TCP (<pith/tcp.h>).
  *
  * Memory: a struct net is owned by the caller and holds every table and
  * buffer the stack uses, sized by the NET_* constants below (about 400
@@ -216,11 +216,42 @@ struct net_stats {
         uint64_t expired;    /* leases that ran out: address dropped */
         uint64_t rx_unbound; /* IPv4 dropped while without an address */
     } dhcp;
+    struct {
+        uint64_t rx, tx;          /* segments */
+        uint64_t rx_bad;          /* short, malformed options, bad ports */
+        uint64_t rx_checksum;     /* bad checksum */
+        uint64_t rx_no_conn;      /* to a port or connection we do not have */
+        uint64_t rx_unacceptable; /* outside the window: answered by ACK */
+        uint64_t rx_paws;         /* old timestamp (RFC 7323 5) */
+        uint64_t rx_ooo;          /* data held out of order */
+        uint64_t rx_ooo_drops;    /* out of order, no room to hold it */
+        uint64_t rx_mem_drops;    /* data dropped: no buffer memory */
+        uint64_t rx_rst;          /* resets taken */
+        uint64_t tx_rst;          /* resets sent */
+        uint64_t challenge_acks;  /* RFC 5961 */
+        uint64_t retransmits;     /* segments sent again */
+        uint64_t fast_recoveries; /* entered on duplicate ACKs or SACK */
+        uint64_t timeouts;        /* retransmission timer expiries */
+        uint64_t zero_window_probes;
+        uint64_t keepalive_probes;
+        uint64_t active_opens, passive_opens;
+        uint64_t syn_cookies_sent, syn_cookies_ok, syn_cookies_bad;
+        uint64_t conn_refused;  /* SYN refused: connection or memory limit */
+        uint64_t conn_timeouts; /* given up: no answer (user timeout,
+                                   keepalive, SYN retries) */
+        uint64_t conn_resets;   /* closed by a peer's RST */
+        uint64_t time_wait_reclaimed; /* pushed out by the bound */
+        uint64_t conns;               /* now: connections in any state */
+        uint64_t established;         /* now: ESTABLISHED or CLOSE_WAIT */
+        uint64_t time_wait;           /* now: in TIME_WAIT */
+        uint64_t mem;                 /* now: bytes of buffers held */
+    } tcp;
 };
 
 struct net;
 struct ip4_pkt;
 struct udp_sock;
+struct tcp_stack;
 /* A transport protocol's input function (private to the stack). */
 typedef void (*net_ip4_input_fn)(struct net *n, struct ip4_pkt *p);
 
@@ -315,6 +346,9 @@ struct net {
 
     /* udp */
     struct udp_sock *udp_bucket[NET_UDP_BUCKETS];
+
+    /* tcp: its state, allocated when first used (net/tcp) */
+    struct tcp_stack *tcp;
 
     /* dhcp, and who hears of a new address */
     struct net_dhcp dhcp;

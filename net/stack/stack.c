@@ -16,6 +16,10 @@
  * the allocator), and lets the stack attach it when it is there.
  */
 extern void udp_attach(struct net *n) __attribute__((weak));
+extern void tcp_attach(struct net *n) __attribute__((weak));
+extern void tcp_detach(struct net *n) __attribute__((weak));
+extern void tcp_gauges(const struct net *n, struct net_stats *st)
+    __attribute__((weak));
 /* Likewise the DHCP client (net/dhcp/dhcp.h), which the stack calls only
  * once dhcp_start() has run (n->dhcp.state is then nonzero). */
 extern int dhcp_start(struct net *n) __attribute__((weak));
@@ -144,6 +148,8 @@ int net_init(struct net *n, const char *dev, const struct net_config *c)
     icmp_attach(n);
     if (udp_attach)
         udp_attach(n);
+    if (tcp_attach)
+        tcp_attach(n);
     ev_timer_init(&n->timer, net_timer, n);
     rc = ev_watch(n->dev, net_watch, n);
     if (rc < 0)
@@ -180,6 +186,8 @@ void net_on_addr(struct net *n, net_addr_fn fn, void *arg)
 
 void net_close(struct net *n)
 {
+    if (tcp_detach)
+        tcp_detach(n);
     ev_watch(n->dev, NULL, NULL);
     ev_timer_cancel(&n->timer);
 }
@@ -204,4 +212,6 @@ void net_stats(const struct net *n, struct net_stats *st)
     *st = n->st;
     arp_gauges(n, &st->arp.entries, &st->arp.pending);
     st->ip4.reasm_active = ip4_reasm_active(n);
+    if (tcp_gauges)
+        tcp_gauges(n, st);
 }

@@ -1,11 +1,14 @@
-# net/tcp: TCP (RFC 9293). So far its foundations: segments and options
-# (tcp.c), the RFC 6298 estimator (rtt.c), SYN cookies and SipHash
-# (cookie.c); sequence arithmetic is inline in tcp_seq.h. The connection
-# engine and its wiring into the stack come next.
-tcp_SRCS := net/tcp/tcp.c net/tcp/rtt.c net/tcp/cookie.c
-tcp_DEPS := ip4 bv
+# net/tcp: TCP (RFC 9293), <pith/tcp.h>. Three faces: the wire and packet
+# (tcp.c: segments and options), the logic (input.c: arrival; output.c:
+# sending and timers; api.c: connection life and the app's calls), and
+# their parts: the RFC 6298 estimator (rtt.c), congestion control (cc.c:
+# slow start and CUBIC), SYN cookies and SipHash (cookie.c), byte rings
+# (ring.c); sequence arithmetic is inline in tcp_seq.h.
+tcp_SRCS := net/tcp/tcp.c net/tcp/rtt.c net/tcp/cookie.c net/tcp/cc.c \
+            net/tcp/ring.c net/tcp/input.c net/tcp/output.c net/tcp/api.c
+tcp_DEPS := stack alloc
 
-# The unit test needs no stack: the views, the checksum and this folder.
+# The codec test needs no stack: the views, the checksum and the codec.
 TCP_LIB_SRCS := net/tcp/tcp.c net/tcp/rtt.c net/tcp/cookie.c \
                 net/ip4/csum.c lib/bv/bv.c
 TCP_HDRS := $(wildcard $(ROOT)/net/tcp/*.h) $(ROOT)/net/ip4/ip4.h \

@@ -1,0 +1,764 @@
+/*
+ * tcp input: segment arrival (RFC 9293 3.10.7) for listeners and
+ * connections, with RFC 5961 (challenge ACKs), RFC 7323 (PAWS,
+ * timestamps, window scale), RFC 2018 (SACK), RFC 5681 and RFC 6582 (fast
+ * retransmit, NewReno) and SYN cookies. See tcp_conn.h.
+ */
+#include <string.h>
+#include <pith/err.h>
+
+#include "../stack/stack.h"
+#include "tcp_conn.h"
+#include "tcp_seq.h"
+
+/* ---- Replies without a connection ---- */
+
+/* Sends a bare segment on (*t): used for resets and cookie SYN-ACKs. */
+static void tcp_send_bare(struct net *n, const struct tcp_tuple *t,
+                          const struct tcp_hdr *h)
+{
+    struct bw w = bw_make(n->tx, sizeof n->tx, NET_HEADROOM);
+
+    if (tcp_push(&w, h, t->laddr, t->raddr) == PITH_OK)
+        ip4_output(n, &w, t->raddr, IP4_PROTO_TCP);
+    n->st.tcp.tx++;
+    if (h->flags & TCP_RST)
+        n->st.tcp.tx_rst++;
+    net_kick(n);
+}
+
+void tcp_send_reset(struct net *n, const struct tcp_tuple *t,
+                    const struct tcp_hdr *in, uint32_t len)
+{
+    struct tcp_hdr h;
+
+    if (in->flags & TCP_RST)
+        return;
+    memset(&h, 0, sizeof h);
+    h.sport = t->lport;
+    h.dport = t->rport;
+    /* RFC 9293 3.10.7.1: <SEQ=SEG.ACK><CTL=RST> when the segment has an
+     * ACK, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+    if (in->flags & TCP_ACK) {
+        h.seq = in->ack;
+        h.flags = TCP_RST;
+    } else {
+        h.ack = in->seq + tcp_seg_len(in, len);
+        h.flags = TCP_RST | TCP_ACK;
+    }
+    tcp_send_bare(n, t, &h);
+}
+
+/* RFC 5961 7: challenge ACKs are limited to this many a second. */
+#define TCP_CHALLENGE_PER_SEC 1000
+
+static void tcp_challenge_ack(struct tcp_conn *c)
+{
+    static uint64_t window;
+    static uint32_t count;
+    uint64_t now = ev_now();
+
+    if (now - window >= NET_SEC_NS) {
+        window = now;
+        count = 0;
+    }
+    if (count++ >= TCP_CHALLENGE_PER_SEC)
+        return;
+    c->net->st.tcp.challenge_acks++;
+    c->fl |= TCP_F_ACK_NOW;
+}
+
+/* ---- Options at the handshake ---- */
+
+/* Takes the peer's SYN options (*o) (RFC 7323 1.3, RFC 2018 2, RFC 9293
+ * 3.7.1): what both sides offered is used. (ours) says which of them we
+ * offered (all, on an active open). */
+static void tcp_take_syn_opts(struct tcp_conn *c, const struct tcp_opts *o)
+{
+    uint32_t base = c->net->mtu - 40;
+
+    c->peer_mss = (o->has & TCP_HAS_MSS) ? o->mss : TCP_MSS_DEFAULT;
+    if (c->peer_mss < 64)
+        c->peer_mss = 64;
+    if (o->has & TCP_HAS_WSCALE) {
+        c->fl |= TCP_F_WS;
+        c->snd_ws = o->wscale;
+    } else {
+        c->snd_ws = 0;
+        c->rcv_ws = 0;
+    }
+    if (o->has & TCP_HAS_SACK_PERM)
+        c->fl |= TCP_F_SACK;
+    if (o->has & TCP_HAS_TS) {
+        c->fl |= TCP_F_TS;
+        c->ts_recent = o->ts_val;
+    }
+    c->mss = (uint16_t)(c->peer_mss < base ? c->peer_mss : base);
+    if (c->fl & TCP_F_TS)
+        c->mss -= 12;
+    tcp_cc_init(&c->cc, c->mss);
+}
+
+/* ---- The connection table, listeners ---- */
+
+static struct tcp_listener *tcp_listener_find(struct tcp_stack *ts,
+                                              uint16_t port)
+{
+    struct tcp_listener *l;
+
+    for (l = ts->listeners; l; l = l->next)
+        if (l->port == port)
+            return l;
+    return NULL;
+}
+
+static void tcp_established(struct tcp_conn *c)
+{
+    c->state = TCP_ESTABLISHED;
+    c->last_rx = ev_now();
+    if (c->fl & TCP_F_SYN_LOST)
+        tcp_rtt_syn_lost(&c->rtt);
+    if (c->keep_idle)
+        c->t_keep = c->last_rx + c->keep_idle;
+}
+
+/* A new connection from a SYN (*h) on (*t) for listener (l). */
+static void tcp_passive_open(struct net *n, struct tcp_listener *l,
+                             const struct tcp_tuple *t, const struct tcp_hdr *h)
+{
+    struct tcp_conn *c = tcp_conn_new(n, t);
+
+    if (!c) {
+        tcp_send_reset(n, t, h, 0);
+        return;
+    }
+    c->state = TCP_SYN_RECEIVED;
+    c->lis = l;
+    l->half_open++;
+    c->irs = h->seq;
+    c->rcv_nxt = h->seq + 1;
+    c->rcv_adv = c->rcv_nxt;
+    c->last_ack_sent = c->rcv_nxt;
+    tcp_take_syn_opts(c, &h->opt);
+    c->snd_wnd = h->win; /* never scaled in a SYN */
+    c->max_wnd = c->snd_wnd;
+    c->snd_wl1 = h->seq;
+    c->snd_wl2 = c->iss;
+    n->st.tcp.passive_opens++;
+    tcp_conn_hash(n->tcp, c);
+    c->busy++;
+    tcp_send_syn(c);
+    tcp_conn_timer(c);
+    c->busy--;
+    tcp_conn_done(c);
+}
+
+/* A SYN-ACK whose ISN is a cookie: no state kept (RFC 4987 3.6). */
+static void tcp_send_cookie(struct net *n, struct tcp_stack *ts,
+                            const struct tcp_tuple *t, const struct tcp_hdr *in)
+{
+    struct tcp_hdr h;
+    uint16_t mss = (in->opt.has & TCP_HAS_MSS) ? in->opt.mss : TCP_MSS_DEFAULT;
+
+    memset(&h, 0, sizeof h);
+    h.sport = t->lport;
+    h.dport = t->rport;
+    h.seq = tcp_cookie_make(&ts->key, t, in->seq, mss, ev_now());
+    h.ack = in->seq + 1;
+    h.flags = TCP_SYN | TCP_ACK;
+    h.win = 0xffff;
+    h.opt.has = TCP_HAS_MSS;
+    h.opt.mss = (uint16_t)(n->mtu - 40);
+    n->st.tcp.syn_cookies_sent++;
+    tcp_send_bare(n, t, &h);
+}
+
+/* An ACK to a listener: the end of a handshake we answered with a
+ * cookie. Returns the new connection, or NULL. */
+static struct tcp_conn *tcp_cookie_open(struct net *n, struct tcp_listener *l,
+                                        const struct tcp_tuple *t,
+                                        const struct tcp_hdr *h)
+{
+    struct tcp_opts o;
+    struct tcp_conn *c;
+    uint16_t mss;
+
+    if (tcp_cookie_check(&n->tcp->key, t, h->seq, h->ack, ev_now(), &mss) < 0) {
+        n->st.tcp.syn_cookies_bad++;
+        return NULL;
+    }
+    c = tcp_conn_new(n, t);
+    if (!c)
+        return NULL;
+    n->st.tcp.syn_cookies_ok++;
+    n->st.tcp.passive_opens++;
+    memset(&o, 0, sizeof o);
+    o.has = TCP_HAS_MSS;
+    o.mss = mss;
+    c->rcv_ws = 0;
+    c->iss = h->ack - 1;
+    c->snd_una = c->snd_nxt = c->snd_max = h->ack;
+    c->recover = c->iss;
+    c->irs = h->seq - 1;
+    c->rcv_nxt = h->seq;
+    c->rcv_adv = c->rcv_nxt + 0xffff;
+    c->last_ack_sent = c->rcv_nxt;
+    tcp_take_syn_opts(c, &o);
+    c->fl |= TCP_F_COOKIE;
+    c->snd_wnd = h->win;
+    c->max_wnd = c->snd_wnd;
+    c->snd_wl1 = h->seq;
+    c->snd_wl2 = h->ack;
+    c->lis = l;
+    tcp_established(c);
+    c->ev |= TCP_EVB_ACCEPT;
+    tcp_conn_hash(n->tcp, c);
+    return c;
+}
+
+/* ---- Receiving data ---- */
+
+/* Adds [l, r) to the out-of-order ranges, merging; returns 0 when there
+ * is no room for it. */
+static int tcp_ooo_add(struct tcp_conn *c, uint32_t l, uint32_t r)
+{
+    unsigned i, j;
+
+    for (i = 0; i < c->nooo; i++) {
+        if (tcp_seq_lt(r, c->ooo[i].l))
+            break; /* goes before i */
+        if (tcp_seq_leq(l, c->ooo[i].r)) {
+            /* Overlaps or touches i: merge, then swallow followers. */
+            c->ooo[i].l = tcp_seq_min(l, c->ooo[i].l);
+            c->ooo[i].r = tcp_seq_max(r, c->ooo[i].r);
+            while (i + 1 < c->nooo &&
+                   tcp_seq_leq(c->ooo[i + 1].l, c->ooo[i].r)) {
+                c->ooo[i].r = tcp_seq_max(c->ooo[i].r, c->ooo[i + 1].r);
+                for (j = i + 1; j + 1 < c->nooo; j++)
+                    c->ooo[j] = c->ooo[j + 1];
+                c->nooo--;
+            }
+            c->ooo_last = (uint8_t)i;
+            return 1;
+        }
+    }
+    if (c->nooo == TCP_OOO_MAX)
+        return 0;
+    for (j = c->nooo; j > i; j--)
+        c->ooo[j] = c->ooo[j - 1];
+    c->ooo[i].l = l;
+    c->ooo[i].r = r;
+    c->nooo++;
+    c->ooo_last = (uint8_t)i;
+    return 1;
+}
+
+/* The data (d) at (seq), in an acceptable segment: stored, in order or
+ * not (RFC 9293 3.10.7.4, seventh). */
+static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
+{
+    struct net *n = c->net;
+    struct tcp_stack *ts = n->tcp;
+    uint32_t len = (uint32_t)bv_len(d), skip = 0, space, off, keep;
+    const uint8_t *p;
+
+    if (tcp_seq_lt(seq, c->rcv_nxt)) {
+        skip = c->rcv_nxt - seq;
+        if (skip >= len)
+            return;
+        seq += skip;
+        len -= skip;
+    }
+    space = c->rbuf_max - c->rlen;
+    off = seq - c->rcv_nxt;
+    if (off >= space)
+        return;
+    if (len > space - off)
+        len = space - off; /* past the window */
+    keep = c->rlen;
+    if (c->nooo)
+        keep += c->ooo[c->nooo - 1].r - c->rcv_nxt;
+    if (tcp_ring_reserve(&c->rcv, c->rlen + off + len, keep, &ts->mem,
+                         ts->lim.mem) < 0) {
+        n->st.tcp.rx_mem_drops++;
+        return;
+    }
+    p = bv_ptr(d, skip, len);
+    if (!p)
+        return;
+    tcp_ring_put(&c->rcv, c->rlen + off, p, len);
+    if (off) {
+        n->st.tcp.rx_ooo++;
+        if (!tcp_ooo_add(c, seq, seq + len))
+            n->st.tcp.rx_ooo_drops++;
+        c->fl |= TCP_F_ACK_NOW; /* a duplicate ACK, with SACK */
+        return;
+    }
+    c->rcv_nxt += len;
+    c->rlen += len;
+    if (c->nooo) {
+        /* RFC 5681 4.2: filling a hole is acknowledged at once. */
+        while (c->nooo && tcp_seq_leq(c->ooo[0].l, c->rcv_nxt)) {
+            if (tcp_seq_gt(c->ooo[0].r, c->rcv_nxt)) {
+                c->rlen += c->ooo[0].r - c->rcv_nxt;
+                c->rcv_nxt = c->ooo[0].r;
+            }
+            memmove(&c->ooo[0], &c->ooo[1],
+                    (size_t)(c->nooo - 1) * sizeof c->ooo[0]);
+            c->nooo--;
+        }
+        c->ooo_last = 0;
+        c->fl |= TCP_F_ACK_NOW;
+    }
+    c->ev |= TCP_EVB_READABLE;
+    /* RFC 9293 3.8.6.3 / RFC 5681 4.2: an ACK at least every second
+     * full-sized segment, else within the delayed-ACK time. */
+    c->acks_owed += len >= c->mss ? 2 : 1;
+    if (c->acks_owed >= 4 || (c->acks_owed >= 2 && len >= c->mss))
+        c->fl |= TCP_F_ACK_NOW;
+}
+
+/* ---- Acknowledgments ---- */
+
+/* Takes the SACK blocks of (*o) into the scoreboard (RFC 2018, RFC
+ * 6675): only blocks within (SND.UNA, SND.MAX]. */
+static void tcp_sack_take(struct tcp_conn *c, const struct tcp_opts *o)
+{
+    unsigned b, i, j;
+
+    for (b = 0; b < o->nsack; b++) {
+        uint32_t l = o->sack[b].left, r = o->sack[b].right;
+        if (!tcp_seq_lt(l, r) || tcp_seq_leq(r, c->snd_una) ||
+            tcp_seq_gt(r, c->snd_max))
+            continue;
+        l = tcp_seq_max(l, c->snd_una);
+        for (i = 0; i < c->nsb; i++) {
+            if (tcp_seq_lt(r, c->sb[i].l))
+                break;
+            if (tcp_seq_leq(l, c->sb[i].r))
+                break;
+        }
+        if (i < c->nsb && tcp_seq_leq(l, c->sb[i].r) &&
+            tcp_seq_geq(r, c->sb[i].l)) {
+            c->sb[i].l = tcp_seq_min(l, c->sb[i].l);
+            c->sb[i].r = tcp_seq_max(r, c->sb[i].r);
+            while (i + 1 < c->nsb && tcp_seq_leq(c->sb[i + 1].l, c->sb[i].r)) {
+                c->sb[i].r = tcp_seq_max(c->sb[i].r, c->sb[i + 1].r);
+                for (j = i + 1; j + 1 < c->nsb; j++)
+                    c->sb[j] = c->sb[j + 1];
+                c->nsb--;
+            }
+            continue;
+        }
+        if (c->nsb == TCP_SB_MAX) {
+            if (i == TCP_SB_MAX)
+                continue; /* keep the lowest ranges: they matter first */
+            c->nsb--;
+        }
+        for (j = c->nsb; j > i; j--)
+            c->sb[j] = c->sb[j - 1];
+        c->sb[i].l = l;
+        c->sb[i].r = r;
+        c->nsb++;
+    }
+}
+
+/* Drops scoreboard ranges below SND.UNA. */
+static void tcp_sack_trim(struct tcp_conn *c)
+{
+    unsigned i = 0, j;
+
+    while (i < c->nsb && tcp_seq_leq(c->sb[i].r, c->snd_una))
+        i++;
+    for (j = 0; i < c->nsb; i++, j++)
+        c->sb[j] = c->sb[i];
+    c->nsb = (uint8_t)j;
+    if (c->nsb && tcp_seq_lt(c->sb[0].l, c->snd_una))
+        c->sb[0].l = c->snd_una;
+}
+
+static uint32_t tcp_sb_bytes(const struct tcp_conn *c)
+{
+    uint32_t s = 0;
+    unsigned i;
+
+    for (i = 0; i < c->nsb; i++)
+        s += c->sb[i].r - c->sb[i].l;
+    return s;
+}
+
+static void tcp_enter_recovery(struct tcp_conn *c)
+{
+    c->fl |= TCP_F_RECOVERY;
+    c->recover = c->snd_max - 1;
+    c->high_rxt = c->snd_una;
+    c->net->st.tcp.fast_recoveries++;
+    tcp_cc_loss(&c->cc, ev_now());
+    tcp_rtt_retransmit(&c->rtt);
+}
+
+/* The ACK field of an acceptable segment (RFC 9293 3.10.7.4, fifth).
+ * Returns 0 when the segment is to be dropped. */
+static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
+{
+    struct net *n = c->net;
+    struct tcp_stack *ts = n->tcp;
+    uint64_t now = ev_now();
+    uint32_t ack = h->ack, acked, data, win, flight;
+    int fin_acked = 0;
+
+    /* RFC 5961 5.2: an ACK older than the window the peer could have seen
+     * or newer than what we sent is challenged. */
+    if (tcp_seq_gt(ack, c->snd_max) ||
+        tcp_seq_lt(ack, c->snd_una - c->max_wnd)) {
+        tcp_challenge_ack(c);
+        return 0;
+    }
+    win = (uint32_t)h->win << c->snd_ws;
+    if (tcp_seq_gt(ack, c->snd_una)) {
+        acked = ack - c->snd_una;
+        data = acked;
+        if ((c->fl & TCP_F_FIN_SENT) && tcp_seq_gt(ack, c->snd_fin)) {
+            data--;
+            fin_acked = 1;
+        }
+        if (data > c->slen)
+            data = c->slen;
+        tcp_ring_advance(&c->snd, data);
+        c->slen -= data;
+        c->snd_una = ack;
+        if (tcp_seq_lt(c->snd_nxt, c->snd_una))
+            c->snd_nxt = c->snd_una;
+        if (c->slen == 0 && c->snd.buf)
+            tcp_ring_release(&c->snd, &ts->mem);
+        /* RTT: from the echoed timestamp (RFC 7323 4), else Karn. */
+        if ((c->fl & TCP_F_TS) && (h->opt.has & TCP_HAS_TS) && h->opt.ts_ecr) {
+            uint32_t ms = tcp_ts_now(c) - h->opt.ts_ecr;
+            if (ms < 60000u) {
+                tcp_rtt_sample(&c->rtt, (uint64_t)ms * TCP_MS + TCP_MS / 2);
+                c->rtt.timing = 0;
+            }
+        } else {
+            tcp_rtt_ack(&c->rtt, ack, now);
+        }
+        tcp_sack_trim(c);
+        if (c->fl & TCP_F_RECOVERY) {
+            if (tcp_seq_gt(ack, c->recover)) {
+                /* Full ACK (RFC 6582 3.2 step 3). */
+                c->fl &= (uint16_t)~TCP_F_RECOVERY;
+                flight = c->snd_max - c->snd_una;
+                c->cc.cwnd = c->cc.ssthresh < flight + c->mss ? c->cc.ssthresh
+                                                              : flight + c->mss;
+                if (c->cc.cwnd < 2u * c->mss)
+                    c->cc.cwnd = 2u * c->mss;
+            }
+            /* A partial ACK: the next hole goes out from tcp_output. */
+        } else {
+            tcp_cc_ack(&c->cc, data, now, c->rtt.samples ? c->rtt.srtt : 0);
+        }
+        c->dupacks = 0;
+        c->retries = 0;
+        c->t_progress = now;
+        c->persist_ns = 0;
+        c->t_rtx = c->snd_max != c->snd_una ? now + c->rtt.rto : 0;
+        if ((c->fl & TCP_F_WANT_W) &&
+            c->sbuf_max - c->slen >= c->sbuf_max / 4) {
+            c->fl &= (uint16_t)~TCP_F_WANT_W;
+            c->ev |= TCP_EVB_WRITABLE;
+        }
+    } else if (ack == c->snd_una && dlen == 0 &&
+               !(h->flags & (TCP_SYN | TCP_FIN)) && win == c->snd_wnd &&
+               c->snd_max != c->snd_una) {
+        /* A duplicate ACK (RFC 5681 2). */
+        if (c->dupacks < 255)
+            c->dupacks++;
+    }
+    if ((c->fl & TCP_F_SACK) && (h->opt.has & TCP_HAS_SACK))
+        tcp_sack_take(c, &h->opt);
+    if (!(c->fl & TCP_F_RECOVERY) && tcp_seq_gt(ack, c->recover) &&
+        c->snd_max != c->snd_una &&
+        (c->dupacks >= TCP_DUPACK_THRESH ||
+         ((c->fl & TCP_F_SACK) &&
+          tcp_sb_bytes(c) >= TCP_DUPACK_THRESH * (uint32_t)c->mss)))
+        tcp_enter_recovery(c);
+
+    /* The window (RFC 9293 3.10.7.4: SND.WL1, SND.WL2). */
+    if (tcp_seq_lt(c->snd_wl1, h->seq) ||
+        (c->snd_wl1 == h->seq && tcp_seq_leq(c->snd_wl2, ack))) {
+        if (win && !c->snd_wnd)
+            c->persist_ns = 0;
+        c->snd_wnd = win;
+        c->snd_wl1 = h->seq;
+        c->snd_wl2 = ack;
+        if (win > c->max_wnd)
+            c->max_wnd = win;
+        if (win && c->snd_max == c->snd_una && c->t_rtx)
+            c->t_rtx = 0; /* persist no more */
+    }
+    if (!win && c->snd_max == c->snd_una)
+        c->t_progress = now; /* a live peer with a shut window */
+
+    if (fin_acked) {
+        switch (c->state) {
+        case TCP_FIN_WAIT_1:
+            c->state = TCP_FIN_WAIT_2;
+            if (c->fl & TCP_F_APP_GONE)
+                c->t_end = now + TCP_FIN_WAIT2_NS;
+            break;
+        case TCP_CLOSING:
+            tcp_conn_time_wait(c);
+            break;
+        case TCP_LAST_ACK:
+            tcp_conn_drop(c, PITH_OK);
+            return 0;
+        default:
+            break;
+        }
+    }
+    return 1;
+}
+
+/* ---- Arrival on a connection ---- */
+
+static void tcp_syn_sent(struct tcp_conn *c, const struct tcp_hdr *h)
+{
+    struct net *n = c->net;
+
+    if ((h->flags & TCP_ACK) &&
+        (tcp_seq_leq(h->ack, c->iss) || tcp_seq_gt(h->ack, c->snd_max))) {
+        if (!(h->flags & TCP_RST))
+            tcp_send_reset(n, &c->t, h, 0);
+        return;
+    }
+    if (h->flags & TCP_RST) {
+        if (h->flags & TCP_ACK) {
+            n->st.tcp.rx_rst++;
+            tcp_conn_drop(c, PITH_EIO); /* refused */
+        }
+        return;
+    }
+    if (!(h->flags & TCP_SYN) || !(h->flags & TCP_ACK))
+        return; /* simultaneous open is not supported: the SYN waits */
+    c->irs = h->seq;
+    c->rcv_nxt = h->seq + 1;
+    c->rcv_adv = c->rcv_nxt;
+    tcp_take_syn_opts(c, &h->opt);
+    c->snd_una = h->ack;
+    c->snd_wnd = h->win;
+    c->max_wnd = c->snd_wnd;
+    c->snd_wl1 = h->seq;
+    c->snd_wl2 = h->ack;
+    c->t_rtx = 0;
+    c->retries = 0;
+    if ((c->fl & TCP_F_TS) && (h->opt.has & TCP_HAS_TS) && h->opt.ts_ecr) {
+        uint32_t ms = tcp_ts_now(c) - h->opt.ts_ecr;
+        if (ms < 60000u)
+            tcp_rtt_sample(&c->rtt, (uint64_t)ms * TCP_MS + TCP_MS / 2);
+    } else if (!(c->fl & TCP_F_SYN_LOST)) {
+        tcp_rtt_ack(&c->rtt, h->ack, ev_now());
+    }
+    tcp_established(c);
+    c->fl |= TCP_F_ACK_NOW;
+    c->ev |= TCP_EVB_CONNECTED;
+    tcp_output(c);
+}
+
+/* RFC 9293 3.10.7.4 for synchronized states (and SYN_RECEIVED). */
+static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
+{
+    struct net *n = c->net;
+    uint32_t dlen = (uint32_t)bv_len(d), seglen = tcp_seg_len(h, dlen);
+    uint32_t wnd;
+
+    if (c->state == TCP_SYN_SENT) {
+        tcp_syn_sent(c, h);
+        return;
+    }
+    c->last_rx = ev_now();
+    /* PAWS (RFC 7323 5.3). */
+    if ((c->fl & TCP_F_TS) && (h->opt.has & TCP_HAS_TS) &&
+        !(h->flags & TCP_RST) && tcp_seq_lt(h->opt.ts_val, c->ts_recent)) {
+        n->st.tcp.rx_paws++;
+        c->fl |= TCP_F_ACK_NOW;
+        goto out;
+    }
+    wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+    if (c->state == TCP_SYN_RECEIVED && !wnd)
+        wnd = 1;
+    if (!tcp_seq_acceptable(c->rcv_nxt, wnd, h->seq, seglen)) {
+        n->st.tcp.rx_unacceptable++;
+        if (!(h->flags & TCP_RST))
+            c->fl |= TCP_F_ACK_NOW;
+        goto out;
+    }
+    /* RST (RFC 5961 3.2): only the exact next sequence number resets. */
+    if (h->flags & TCP_RST) {
+        if (h->seq != c->rcv_nxt) {
+            tcp_challenge_ack(c);
+            goto out;
+        }
+        n->st.tcp.rx_rst++;
+        if (c->state != TCP_SYN_RECEIVED && c->state != TCP_TIME_WAIT)
+            n->st.tcp.conn_resets++;
+        tcp_conn_drop(c, c->state == TCP_TIME_WAIT ? PITH_OK : PITH_EIO);
+        return;
+    }
+    /* SYN in a synchronized state (RFC 5961 4). */
+    if (h->flags & TCP_SYN) {
+        if (c->state == TCP_SYN_RECEIVED && h->seq == c->irs) {
+            tcp_send_syn(c); /* our SYN-ACK was lost */
+            return;
+        }
+        tcp_challenge_ack(c);
+        goto out;
+    }
+    if (!(h->flags & TCP_ACK))
+        return;
+    if (c->state == TCP_SYN_RECEIVED) {
+        if (!tcp_seq_gt(h->ack, c->snd_una) || tcp_seq_gt(h->ack, c->snd_max)) {
+            tcp_send_reset(n, &c->t, h, dlen);
+            return;
+        }
+        c->snd_una = h->ack; /* the SYN is acknowledged */
+        c->snd_nxt = tcp_seq_max(c->snd_nxt, h->ack);
+        c->snd_wnd = (uint32_t)h->win << c->snd_ws;
+        c->max_wnd = c->snd_wnd;
+        c->snd_wl1 = h->seq;
+        c->snd_wl2 = h->ack;
+        c->t_rtx = 0;
+        c->retries = 0;
+        if (!(c->fl & TCP_F_SYN_LOST))
+            tcp_rtt_ack(&c->rtt, h->ack, ev_now());
+        if (c->lis) {
+            c->lis->half_open--;
+            c->ev |= TCP_EVB_ACCEPT;
+        }
+        tcp_established(c);
+    }
+    /* TS.Recent (RFC 7323 4.3). */
+    if ((c->fl & TCP_F_TS) && (h->opt.has & TCP_HAS_TS) &&
+        tcp_seq_leq(h->seq, c->last_ack_sent) &&
+        tcp_seq_geq(h->opt.ts_val, c->ts_recent))
+        c->ts_recent = h->opt.ts_val;
+    if (!tcp_ack(c, h, dlen))
+        goto out;
+    if (c->state == TCP_TIME_WAIT) {
+        /* A retransmitted FIN: acknowledge it, and wait 2 MSL again. */
+        if (h->flags & TCP_FIN) {
+            c->t_end = ev_now() + 2 * TCP_MSL_NS;
+            c->fl |= TCP_F_ACK_NOW;
+        }
+        goto out;
+    }
+    if (dlen) {
+        switch (c->state) {
+        case TCP_ESTABLISHED:
+        case TCP_FIN_WAIT_1:
+        case TCP_FIN_WAIT_2:
+            if (c->fl & TCP_F_APP_GONE) {
+                /* Nobody will read it (RFC 9293 3.10.7.4 and Linux's
+                 * behaviour): reset. */
+                tcp_send_reset(n, &c->t, h, dlen);
+                tcp_conn_drop(c, PITH_EIO);
+                return;
+            }
+            tcp_data(c, h->seq, d);
+            break;
+        default:
+            break; /* after the peer's FIN: ignored */
+        }
+    }
+    if ((h->flags & TCP_FIN) && !(c->fl & TCP_F_RCV_FIN) &&
+        h->seq + dlen == c->rcv_nxt) {
+        c->rcv_nxt++;
+        c->fl |= TCP_F_RCV_FIN | TCP_F_ACK_NOW;
+        c->ev |= TCP_EVB_EOF;
+        switch (c->state) {
+        case TCP_ESTABLISHED:
+            c->state = TCP_CLOSE_WAIT;
+            break;
+        case TCP_FIN_WAIT_1:
+            c->state = TCP_CLOSING;
+            break;
+        case TCP_FIN_WAIT_2:
+            tcp_conn_time_wait(c);
+            break;
+        default:
+            break;
+        }
+    } else if ((h->flags & TCP_FIN) && !(c->fl & TCP_F_RCV_FIN)) {
+        c->fl |= TCP_F_ACK_NOW; /* out of order: ask for the gap */
+    }
+out:
+    if (!(c->fl & TCP_F_DEAD))
+        tcp_output(c);
+}
+
+void tcp_input(struct net *n, struct ip4_pkt *p)
+{
+    struct tcp_listener *l;
+    struct tcp_conn *c;
+    struct tcp_tuple t;
+    struct tcp_hdr h;
+    struct bv data;
+
+    n->st.tcp.rx++;
+    if (p->bcast) {
+        n->st.tcp.rx_bad++; /* TCP is unicast (RFC 1122 4.2.3.10) */
+        return;
+    }
+    if (tcp_parse(&p->data, &h, &data) < 0 || h.sport == 0 || h.dport == 0) {
+        n->st.tcp.rx_bad++;
+        return;
+    }
+    if (!tcp_csum_ok(&p->data, p->src, p->dst)) {
+        n->st.tcp.rx_checksum++;
+        return;
+    }
+    if (tcp_stack_get(n) < 0)
+        return;
+    t.laddr = p->dst;
+    t.raddr = p->src;
+    t.lport = h.dport;
+    t.rport = h.sport;
+    c = tcp_conn_find(n->tcp, &t);
+    if (c) {
+        c->busy++;
+        tcp_conn_input(c, &h, &data);
+        c->busy--;
+        tcp_conn_done(c);
+        return;
+    }
+    /* No connection: a listener's (RFC 9293 3.10.7.2), or a reset. */
+    l = tcp_listener_find(n->tcp, h.dport);
+    if (h.flags & TCP_RST)
+        return;
+    if (!l) {
+        n->st.tcp.rx_no_conn++;
+        tcp_send_reset(n, &t, &h, (uint32_t)bv_len(&data));
+        return;
+    }
+    if ((h.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+        if (l->half_open >= n->tcp->lim.backlog)
+            tcp_send_cookie(n, n->tcp, &t, &h);
+        else
+            tcp_passive_open(n, l, &t, &h);
+        return;
+    }
+    if ((h.flags & (TCP_SYN | TCP_ACK)) == TCP_ACK) {
+        c = tcp_cookie_open(n, l, &t, &h);
+        if (c) {
+            c->busy++;
+            tcp_conn_input(c, &h, &data);
+            c->busy--;
+            tcp_conn_done(c);
+            return;
+        }
+        n->st.tcp.rx_no_conn++;
+        tcp_send_reset(n, &t, &h, (uint32_t)bv_len(&data));
+        return;
+    }
+    n->st.tcp.rx_no_conn++;
+    if (h.flags & TCP_ACK)
+        tcp_send_reset(n, &t, &h, (uint32_t)bv_len(&data));
+}

@@ -1,0 +1,488 @@
+/*
+ * tcp output: building segments, deciding what to send (windows, Nagle,
+ * SWS avoidance, loss recovery, FIN), the retransmission, persist,
+ * delayed-ACK, keepalive and TIME_WAIT timers. See tcp_conn.h.
+ */
+#include <string.h>
+#include <pith/err.h>
+
+#include "../stack/stack.h"
+#include "tcp_conn.h"
+#include "tcp_seq.h"
+
+uint32_t tcp_ts_now(const struct tcp_conn *c)
+{
+    return (uint32_t)(ev_now() / TCP_MS) + c->ts_off;
+}
+
+int tcp_window_update_due(const struct tcp_conn *c)
+{
+    uint32_t edge = c->rcv_nxt + (c->rbuf_max - c->rlen);
+    uint32_t step =
+        c->rbuf_max / 2 < 2u * c->mss ? c->rbuf_max / 2 : 2u * c->mss;
+
+    return !(c->fl & TCP_F_RCV_FIN) && tcp_seq_gt(edge, c->rcv_adv) &&
+           edge - c->rcv_adv >= step;
+}
+
+uint16_t tcp_rcv_window(struct tcp_conn *c)
+{
+    uint32_t space = c->rbuf_max - c->rlen, edge, win;
+
+    if (c->fl & TCP_F_RCV_FIN)
+        space = 0;
+    edge = c->rcv_nxt + (space & ~((1u << c->rcv_ws) - 1));
+    /* RFC 9293 3.8.6.2.2: move the right edge only by a worthwhile step
+     * (receiver SWS avoidance), and never back. */
+    if (tcp_seq_gt(edge, c->rcv_adv)) {
+        uint32_t step = c->rbuf_max / 2 < c->mss ? c->rbuf_max / 2 : c->mss;
+        if (edge - c->rcv_adv >= step || tcp_seq_leq(c->rcv_adv, c->rcv_nxt))
+            c->rcv_adv = edge;
+    }
+    if (tcp_seq_lt(c->rcv_adv, c->rcv_nxt))
+        c->rcv_adv = c->rcv_nxt;
+    win = (c->rcv_adv - c->rcv_nxt) >> c->rcv_ws;
+    return win > 0xffff ? 0xffff : (uint16_t)win;
+}
+
+/* Fills the SACK blocks of (*o) from the out-of-order ranges, the one
+ * changed last first (RFC 2018 4). */
+static void tcp_sack_blocks(const struct tcp_conn *c, struct tcp_opts *o,
+                            unsigned max)
+{
+    unsigned i, k = 0;
+
+    if (!(c->fl & TCP_F_SACK) || !c->nooo)
+        return;
+    o->sack[k].left = c->ooo[c->ooo_last].l;
+    o->sack[k++].right = c->ooo[c->ooo_last].r;
+    for (i = 0; i < c->nooo && k < max; i++) {
+        if (i == c->ooo_last)
+            continue;
+        o->sack[k].left = c->ooo[i].l;
+        o->sack[k++].right = c->ooo[i].r;
+    }
+    o->has |= TCP_HAS_SACK;
+    o->nsack = (uint8_t)k;
+}
+
+/* Sends one segment of (c): (len) bytes of the send buffer from (seq),
+ * control bits (flags). SYNs carry the options of the handshake. */
+static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
+                    uint8_t flags)
+{
+    struct net *n = c->net;
+    struct tcp_hdr h;
+    struct bw w;
+    int rc;
+
+    memset(&h, 0, sizeof h);
+    h.sport = c->t.lport;
+    h.dport = c->t.rport;
+    h.seq = seq;
+    h.flags = flags;
+    if (flags & TCP_ACK)
+        h.ack = c->rcv_nxt;
+    if (flags & TCP_SYN) {
+        uint32_t space = c->rbuf_max;
+        h.win = space > 0xffff ? 0xffff : (uint16_t)space; /* unscaled */
+        h.opt.has = TCP_HAS_MSS;
+        h.opt.mss = (uint16_t)(n->mtu - 40);
+        if (c->state == TCP_SYN_SENT || (c->fl & TCP_F_WS)) {
+            h.opt.has |= TCP_HAS_WSCALE;
+            h.opt.wscale = c->rcv_ws;
+        }
+        if (c->state == TCP_SYN_SENT || (c->fl & TCP_F_SACK))
+            h.opt.has |= TCP_HAS_SACK_PERM;
+    } else {
+        h.win = tcp_rcv_window(c);
+    }
+    if (c->state == TCP_SYN_SENT || (c->fl & TCP_F_TS)) {
+        h.opt.has |= TCP_HAS_TS;
+        h.opt.ts_val = tcp_ts_now(c);
+        h.opt.ts_ecr = (flags & TCP_ACK) ? c->ts_recent : 0;
+    }
+    if (!(flags & TCP_SYN))
+        tcp_sack_blocks(c, &h.opt, (c->fl & TCP_F_TS) ? 3 : 4);
+    w = bw_make(n->tx, sizeof n->tx, NET_HEADROOM);
+    if (len) {
+        uint8_t *p = bw_put(&w, len);
+        if (!p)
+            return PITH_ENOMEM;
+        tcp_ring_get(&c->snd, seq - c->snd_una, p, len);
+    }
+    rc = tcp_push(&w, &h, c->t.laddr, c->t.raddr);
+    if (rc == PITH_OK)
+        rc = ip4_output(n, &w, c->t.raddr, IP4_PROTO_TCP);
+    n->st.tcp.tx++;
+    if (flags & TCP_ACK) {
+        c->last_ack_sent = c->rcv_nxt;
+        c->acks_owed = 0;
+        c->fl &= (uint16_t)~TCP_F_ACK_NOW;
+        c->t_delack = 0;
+    }
+    net_kick(n);
+    return rc;
+}
+
+void tcp_send_syn(struct tcp_conn *c)
+{
+    uint8_t flags = TCP_SYN;
+
+    if (c->state == TCP_SYN_RECEIVED)
+        flags |= TCP_ACK;
+    tcp_xmit(c, c->iss, 0, flags);
+    if (tcp_seq_lt(c->snd_max, c->iss + 1))
+        c->snd_max = c->iss + 1;
+    c->snd_nxt = c->iss + 1;
+    if (!c->t_rtx)
+        c->t_rtx = ev_now() + c->rtt.rto;
+}
+
+/* A segment that asks for an ACK without moving anything: sequence
+ * number SND.UNA - 1 (keepalive, RFC 1122 4.2.3.6; zero-window probe). */
+static void tcp_send_probe(struct tcp_conn *c)
+{
+    tcp_xmit(c, c->snd_una - 1, 0, TCP_ACK);
+}
+
+/* Bytes SACKed in [lo, hi). */
+static uint32_t tcp_sacked(const struct tcp_conn *c, uint32_t lo, uint32_t hi)
+{
+    uint32_t sum = 0, l, r;
+    unsigned i;
+
+    for (i = 0; i < c->nsb; i++) {
+        l = tcp_seq_max(c->sb[i].l, lo);
+        r = tcp_seq_min(c->sb[i].r, hi);
+        if (tcp_seq_lt(l, r))
+            sum += r - l;
+    }
+    return sum;
+}
+
+/* The end of what is deemed lost (RFC 6675 IsLost, simplified: every
+ * unSACKed byte below the highest SACKed one; without SACK, the first
+ * segment, RFC 6582). */
+static uint32_t tcp_lost_end(const struct tcp_conn *c)
+{
+    if (c->fl & TCP_F_SACK)
+        return c->nsb ? c->sb[c->nsb - 1].r : c->snd_una;
+    return tcp_seq_min(c->snd_una + c->mss, c->snd_max);
+}
+
+/* The next hole to retransmit in recovery: sets (*seq) and returns its
+ * length, 0 when there is none. */
+static uint32_t tcp_next_hole(const struct tcp_conn *c, uint32_t *seq)
+{
+    uint32_t from = tcp_seq_max(c->high_rxt, c->snd_una);
+    uint32_t end = tcp_lost_end(c);
+    unsigned i;
+
+    for (i = 0; i < c->nsb && tcp_seq_lt(from, end); i++) {
+        if (tcp_seq_leq(c->sb[i].r, from))
+            continue;
+        if (tcp_seq_leq(c->sb[i].l, from)) {
+            from = c->sb[i].r;
+            continue;
+        }
+        end = tcp_seq_min(end, c->sb[i].l);
+        break;
+    }
+    if (!tcp_seq_lt(from, end))
+        return 0;
+    *seq = from;
+    return end - from < c->mss ? end - from : c->mss;
+}
+
+/* RFC 6675 pipe: the bytes deemed in the network. */
+static uint32_t tcp_pipe(const struct tcp_conn *c)
+{
+    uint32_t flight = c->snd_max - c->snd_una, sacked, lost, rtx, out;
+
+    if (!(c->fl & TCP_F_SACK)) {
+        uint32_t gone = (uint32_t)c->dupacks * c->mss;
+        out = flight > gone ? flight - gone : 0;
+        if (tcp_seq_gt(c->high_rxt, c->snd_una))
+            out += c->high_rxt - c->snd_una;
+        return out;
+    }
+    sacked = tcp_sacked(c, c->snd_una, c->snd_max);
+    {
+        uint32_t end = tcp_lost_end(c);
+        lost = (end - c->snd_una) - tcp_sacked(c, c->snd_una, end);
+        if (tcp_seq_gt(c->high_rxt, c->snd_una)) {
+            uint32_t h = tcp_seq_min(c->high_rxt, end);
+            rtx = (h - c->snd_una) - tcp_sacked(c, c->snd_una, h);
+        } else {
+            rtx = 0;
+        }
+    }
+    out = flight - sacked - lost + rtx;
+    return (int32_t)out < 0 ? 0 : out;
+}
+
+static void tcp_arm_rtx(struct tcp_conn *c, uint64_t now)
+{
+    if (!c->t_rtx)
+        c->t_rtx = now + c->rtt.rto;
+    if (!c->t_progress)
+        c->t_progress = now;
+}
+
+void tcp_output(struct tcp_conn *c)
+{
+    uint64_t now = ev_now();
+    uint32_t pipe, wnd, off, avail, len, seq;
+    int sent = 0, fin;
+    uint8_t flags;
+
+    switch (c->state) {
+    case TCP_ESTABLISHED:
+    case TCP_CLOSE_WAIT:
+    case TCP_FIN_WAIT_1:
+    case TCP_CLOSING:
+    case TCP_LAST_ACK:
+        break;
+    case TCP_FIN_WAIT_2:
+    case TCP_TIME_WAIT:
+        if (c->fl & TCP_F_ACK_NOW)
+            tcp_xmit(c, c->snd_nxt, 0, TCP_ACK);
+        goto timers;
+    default:
+        goto timers;
+    }
+
+    /* Loss recovery: the holes first, while the pipe has room. */
+    if (c->fl & TCP_F_RECOVERY) {
+        while ((pipe = tcp_pipe(c)) < c->cc.cwnd &&
+               (len = tcp_next_hole(c, &seq)) > 0) {
+            flags = TCP_ACK;
+            if (seq + len == c->snd_una + c->slen && (c->fl & TCP_F_FIN_SENT))
+                flags |= TCP_FIN;
+            tcp_xmit(c, seq, len, flags);
+            c->high_rxt = seq + len;
+            c->net->st.tcp.retransmits++;
+            tcp_rtt_retransmit(&c->rtt);
+            sent = 1;
+        }
+    }
+
+    for (;;) {
+        off = c->snd_nxt - c->snd_una;
+        if (off > c->slen)
+            break; /* our FIN is out */
+        avail = c->slen - off;
+        if (c->fl & TCP_F_RECOVERY) {
+            pipe = tcp_pipe(c);
+            wnd = c->cc.cwnd > pipe ? c->cc.cwnd - pipe : 0;
+        } else {
+            uint32_t flight = c->snd_nxt - c->snd_una;
+            wnd = c->cc.cwnd > flight ? c->cc.cwnd - flight : 0;
+        }
+        /* The peer's window, from SND.UNA. */
+        if (c->snd_wnd > off) {
+            if (wnd > c->snd_wnd - off)
+                wnd = c->snd_wnd - off;
+        } else {
+            wnd = 0;
+        }
+        len = avail < c->mss ? avail : c->mss;
+        if (len > wnd)
+            len = wnd;
+        fin = (c->fl & TCP_F_SHUT_WR) && off + len == c->slen &&
+              !(c->fl & TCP_F_FIN_SENT && c->snd_nxt + len != c->snd_fin);
+        if (!len && !fin)
+            break;
+        if (len < c->mss && len < avail) {
+            /* Window-limited: sender SWS avoidance (RFC 9293 3.8.6.2.1). */
+            if (len < c->max_wnd / 2)
+                break;
+        } else if (len < c->mss && !fin && c->snd_nxt != c->snd_una &&
+                   !(c->fl & TCP_F_NODELAY) &&
+                   tcp_seq_geq(c->snd_nxt, c->snd_max)) {
+            break; /* Nagle (RFC 1122 4.2.3.4) */
+        }
+        seq = c->snd_nxt;
+        flags = TCP_ACK;
+        if (off + len == c->slen && len)
+            flags |= TCP_PSH;
+        if (fin)
+            flags |= TCP_FIN;
+        tcp_xmit(c, seq, len, flags);
+        if (tcp_seq_lt(seq, c->snd_max)) {
+            c->net->st.tcp.retransmits++;
+            tcp_rtt_retransmit(&c->rtt);
+        } else if (len) {
+            tcp_rtt_start(&c->rtt, seq + len, now);
+        }
+        c->snd_nxt = seq + len + (fin ? 1 : 0);
+        if (fin) {
+            c->fl |= TCP_F_FIN_SENT;
+            c->snd_fin = seq + len;
+        }
+        if (tcp_seq_gt(c->snd_nxt, c->snd_max))
+            c->snd_max = c->snd_nxt;
+        tcp_arm_rtx(c, now);
+        sent = 1;
+        if (fin)
+            break;
+    }
+
+    if (!sent && (c->fl & TCP_F_ACK_NOW))
+        tcp_xmit(c, c->snd_nxt, 0, TCP_ACK);
+    else if (!sent && c->acks_owed && !c->t_delack)
+        c->t_delack = now + TCP_DELACK_NS;
+    else if (!sent && tcp_window_update_due(c))
+        tcp_xmit(c, c->snd_nxt, 0, TCP_ACK); /* window update */
+
+    /* Persist: data waits, the window is shut and nothing is out. */
+    if (c->snd_wnd == 0 && c->slen > c->snd_nxt - c->snd_una &&
+        c->snd_nxt == c->snd_una && !c->t_rtx) {
+        if (!c->persist_ns)
+            c->persist_ns =
+                c->rtt.rto > TCP_PERSIST_MIN ? c->rtt.rto : TCP_PERSIST_MIN;
+        c->t_rtx = now + c->persist_ns;
+    }
+timers:
+    tcp_conn_timer(c);
+}
+
+void tcp_conn_timer(struct tcp_conn *c)
+{
+    uint64_t d = UINT64_MAX;
+
+    if (c->t_rtx && c->t_rtx < d)
+        d = c->t_rtx;
+    if (c->t_delack && c->t_delack < d)
+        d = c->t_delack;
+    if (c->t_keep && c->t_keep < d)
+        d = c->t_keep;
+    if (c->t_end && c->t_end < d)
+        d = c->t_end;
+    if (d == UINT64_MAX)
+        return; /* an armed timer finds nothing due and stops */
+    /* Moving a timer costs a heap operation: one that fires early finds
+     * nothing due and re-arms, so only pull it earlier. */
+    if (!ev_timer_armed(&c->timer) || d < c->timer.deadline)
+        ev_timer_arm(&c->timer, d);
+}
+
+/* The retransmission timer (RFC 6298 5.4-5.7), or the persist timer. */
+static void tcp_rtx_fire(struct tcp_conn *c, uint64_t now)
+{
+    struct net *n = c->net;
+    uint32_t flight = c->snd_max - c->snd_una;
+
+    c->t_rtx = 0;
+    if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) {
+        if (++c->retries > TCP_SYN_RETRIES) {
+            n->st.tcp.conn_timeouts++;
+            tcp_conn_drop(c, PITH_EAGAIN);
+            return;
+        }
+        n->st.tcp.timeouts++;
+        n->st.tcp.retransmits++;
+        tcp_rtt_backoff(&c->rtt);
+        c->fl |= TCP_F_SYN_LOST;
+        tcp_send_syn(c);
+        return;
+    }
+    if (!flight) {
+        /* Persist (RFC 9293 3.8.6.1): probe the shut window; a peer
+         * that answers keeps the connection however long it lasts. */
+        if (c->snd_wnd || c->slen == 0)
+            return;
+        if (now - c->last_rx > c->user_timeout) {
+            n->st.tcp.conn_timeouts++;
+            tcp_conn_drop(c, PITH_EAGAIN);
+            return;
+        }
+        n->st.tcp.zero_window_probes++;
+        tcp_send_probe(c);
+        c->persist_ns *= 2;
+        if (c->persist_ns > TCP_PERSIST_MAX)
+            c->persist_ns = TCP_PERSIST_MAX;
+        c->t_rtx = now + c->persist_ns;
+        return;
+    }
+    if (now - c->t_progress >= c->user_timeout) {
+        n->st.tcp.conn_timeouts++;
+        tcp_conn_drop(c, PITH_EAGAIN);
+        return;
+    }
+    n->st.tcp.timeouts++;
+    if (c->retries < 255)
+        c->retries++;
+    tcp_rtt_backoff(&c->rtt);
+    /* RFC 5681 3.1 and RFC 6582 4: one segment from SND.UNA, the rest
+     * as the window reopens (go-back-N); forget SACK (RFC 2018 8). */
+    tcp_cc_timeout(&c->cc, flight);
+    c->fl &= (uint16_t)~TCP_F_RECOVERY;
+    c->recover = c->snd_max - 1;
+    c->high_rxt = c->snd_una;
+    c->dupacks = 0;
+    c->nsb = 0;
+    c->snd_nxt = c->snd_una;
+    if (c->fl & TCP_F_FIN_SENT && c->snd_una == c->snd_fin + 1)
+        c->snd_nxt = c->snd_una;
+    tcp_output(c);
+    if (!c->t_rtx)
+        c->t_rtx = now + c->rtt.rto;
+}
+
+static void tcp_keep_fire(struct tcp_conn *c, uint64_t now)
+{
+    if (!c->keep_idle || c->state != TCP_ESTABLISHED) {
+        c->t_keep = 0;
+        return;
+    }
+    if (now - c->last_rx < c->keep_idle) {
+        c->keep_sent = 0;
+        c->t_keep = c->last_rx + c->keep_idle;
+        return;
+    }
+    if (c->keep_sent >= c->keep_cnt) {
+        c->net->st.tcp.conn_timeouts++;
+        tcp_conn_drop(c, PITH_EAGAIN);
+        return;
+    }
+    c->keep_sent++;
+    c->net->st.tcp.keepalive_probes++;
+    tcp_send_probe(c);
+    c->t_keep = now + c->keep_intvl;
+}
+
+static void tcp_timer_fn(struct ev_timer *t, void *arg)
+{
+    struct tcp_conn *c = arg;
+    uint64_t now = ev_now();
+
+    (void)t;
+    c->busy++;
+    if (c->t_end && now >= c->t_end) {
+        c->t_end = 0;
+        if (c->state == TCP_TIME_WAIT)
+            tcp_conn_drop(c, PITH_OK);
+        else
+            tcp_conn_drop(c, PITH_EAGAIN); /* orphaned FIN_WAIT_2 */
+    }
+    if (!(c->fl & TCP_F_DEAD) && c->t_rtx && now >= c->t_rtx)
+        tcp_rtx_fire(c, now);
+    if (!(c->fl & TCP_F_DEAD) && c->t_keep && now >= c->t_keep)
+        tcp_keep_fire(c, now);
+    if (!(c->fl & TCP_F_DEAD) && c->t_delack && now >= c->t_delack) {
+        c->t_delack = 0;
+        c->fl |= TCP_F_ACK_NOW;
+        tcp_output(c);
+    }
+    if (!(c->fl & TCP_F_DEAD))
+        tcp_conn_timer(c);
+    c->busy--;
+    tcp_conn_done(c);
+}
+
+void tcp_timer_init(struct tcp_conn *c)
+{
+    ev_timer_init(&c->timer, tcp_timer_fn, c);
+}
