@@ -458,7 +458,7 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         }
         c->dupacks = 0;
         c->retries = 0;
-        c->t_progress = now;
+        c->t_progress = c->snd_max != c->snd_una ? now : 0;
         c->persist_ns = 0;
         c->t_rtx = c->snd_max != c->snd_una ? now + c->rtt.rto : 0;
         if ((c->fl & TCP_F_WANT_W) &&
@@ -495,8 +495,6 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         if (win && c->snd_max == c->snd_una && c->t_rtx)
             c->t_rtx = 0; /* persist no more */
     }
-    if (!win && c->snd_max == c->snd_una)
-        c->t_progress = now; /* a live peer with a shut window */
 
     if (fin_acked) {
         switch (c->state) {

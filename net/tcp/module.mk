@@ -28,3 +28,16 @@ build/tests/tcp_test: $(B)/tests/tcp_test
 FUZZERS += tcp
 tcp_FUZZ_SRCS := net/tcp/tcp_fuzz.c $(TCP_LIB_SRCS)
 $(B)/fuzz/tcp: $(TCP_HDRS)
+
+# Two stacks over an in-memory link on a fake clock (tcp_sim_test.c has
+# its own platform, so the stack's shared fake, nettest.c, stays out).
+include $(ROOT)/net/net.mk
+TCP_SIM_SRCS := $(ROOT)/net/tcp/tcp_sim_test.c \
+                $(addprefix $(ROOT)/,$(filter-out net/stack/nettest.c,$(NET_SRCS)))
+$(B)/tests/tcp_sim_test: $(TCP_SIM_SRCS) $(NET_TEST_DEPS) $(ROOT)/net/tcp/module.mk
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -I$(ROOT)/tests -fno-omit-frame-pointer \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -o $@ $(TCP_SIM_SRCS)
+UNIT_TESTS += $(B)/tests/tcp_sim_test
+build/tests/tcp_sim_test: $(B)/tests/tcp_sim_test

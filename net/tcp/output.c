@@ -241,10 +241,10 @@ void tcp_output(struct tcp_conn *c)
     case TCP_ESTABLISHED:
     case TCP_CLOSE_WAIT:
     case TCP_FIN_WAIT_1:
+    case TCP_FIN_WAIT_2:
     case TCP_CLOSING:
     case TCP_LAST_ACK:
         break;
-    case TCP_FIN_WAIT_2:
     case TCP_TIME_WAIT:
         if (c->fl & TCP_F_ACK_NOW)
             tcp_xmit(c, c->snd_nxt, 0, TCP_ACK);
@@ -336,9 +336,11 @@ void tcp_output(struct tcp_conn *c)
     else if (!sent && tcp_window_update_due(c))
         tcp_xmit(c, c->snd_nxt, 0, TCP_ACK); /* window update */
 
-    /* Persist: data waits, the window is shut and nothing is out. */
-    if (c->snd_wnd == 0 && c->slen > c->snd_nxt - c->snd_una &&
-        c->snd_nxt == c->snd_una && !c->t_rtx) {
+    /* Persist: data waits and nothing is out, so no ACK will come to
+     * move things: the window is shut, or too small for sender SWS
+     * avoidance (RFC 9293 3.8.6.2.1's override timeout). */
+    if (c->slen > c->snd_nxt - c->snd_una && c->snd_nxt == c->snd_una &&
+        !c->t_rtx) {
         if (!c->persist_ns)
             c->persist_ns =
                 c->rtt.rto > TCP_PERSIST_MIN ? c->rtt.rto : TCP_PERSIST_MIN;
@@ -391,11 +393,25 @@ static void tcp_rtx_fire(struct tcp_conn *c, uint64_t now)
     if (!flight) {
         /* Persist (RFC 9293 3.8.6.1): probe the shut window; a peer
          * that answers keeps the connection however long it lasts. */
-        if (c->snd_wnd || c->slen == 0)
+        if (c->slen == 0)
             return;
         if (now - c->last_rx > c->user_timeout) {
             n->st.tcp.conn_timeouts++;
             tcp_conn_drop(c, PITH_EAGAIN);
+            return;
+        }
+        if (c->snd_wnd) {
+            /* A small window: send what it takes (the override). */
+            uint32_t len = c->snd_wnd < c->mss ? c->snd_wnd : c->mss;
+            if (len > c->slen)
+                len = c->slen;
+            tcp_xmit(c, c->snd_nxt, len, TCP_ACK | TCP_PSH);
+            tcp_rtt_start(&c->rtt, c->snd_nxt + len, now);
+            c->snd_nxt += len;
+            if (tcp_seq_gt(c->snd_nxt, c->snd_max))
+                c->snd_max = c->snd_nxt;
+            c->persist_ns = 0;
+            tcp_arm_rtx(c, now);
             return;
         }
         n->st.tcp.zero_window_probes++;

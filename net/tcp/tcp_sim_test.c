@@ -1,0 +1,941 @@
+/*
+ * Two pith stacks talking TCP over an in-memory link, on a fake clock:
+ * each test builds stacks "a" (10.0.0.1) and "b" (10.0.0.2), runs the real
+ * event loop, and checks what arrived and what the counters say. The link
+ * is a seeded impairment: loss, duplication, reordering and delay, and it
+ * can be cut. Deterministic: a failure replays exactly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pith/err.h>
+#include <pith/ev.h>
+#include <pith/net.h>
+#include <pith/plat.h>
+#include <pith/tcp.h>
+
+#include "../stack/stack.h"
+#include "tcp_conn.h"
+#include "tcp_seq.h"
+#include "unit.h"
+
+/* ---- The link and the fake platform ---- */
+
+#define SIM_QMAX  8192
+#define SIM_FRAME 1600
+
+struct sim_frame {
+    uint64_t due, order;
+    uint32_t len;
+    uint8_t data[SIM_FRAME];
+};
+
+static struct {
+    uint64_t now, order, rng;
+    uint32_t loss, dup, reorder; /* per ten thousand */
+    uint64_t delay;              /* one way, ns */
+    int cut[2];                  /* drop everything sent by a (0) or b (1) */
+    struct sim_frame *q[2];      /* frames to be read by a (0), b (1) */
+    unsigned nq[2];
+    uint64_t sent[2], dropped[2];
+} sim;
+
+static uint64_t sim_rand(void)
+{
+    uint64_t x = sim.rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    sim.rng = x;
+    return x;
+}
+
+static void sim_reset(uint64_t seed)
+{
+    free(sim.q[0]);
+    free(sim.q[1]);
+    memset(&sim, 0, sizeof sim);
+    sim.now = 1000 * NET_SEC_NS;
+    sim.rng = seed * 0x9e3779b97f4a7c15ull + 1;
+    sim.delay = 500000; /* 0.5 ms */
+    sim.q[0] = calloc(SIM_QMAX, sizeof(struct sim_frame));
+    sim.q[1] = calloc(SIM_QMAX, sizeof(struct sim_frame));
+}
+
+static void sim_enqueue(int to, const uint8_t *buf, size_t len, uint64_t due)
+{
+    struct sim_frame *f;
+
+    if (sim.nq[to] == SIM_QMAX || len > SIM_FRAME) {
+        sim.dropped[!to]++;
+        return;
+    }
+    f = &sim.q[to][sim.nq[to]++];
+    f->due = due;
+    f->order = sim.order++;
+    f->len = (uint32_t)len;
+    memcpy(f->data, buf, len);
+}
+
+void plat_console_write(const char *buf, size_t len)
+{
+    fwrite(buf, 1, len, stdout);
+}
+
+uint64_t plat_clock_monotonic(void)
+{
+    return sim.now;
+}
+
+uint64_t plat_clock_wall(void)
+{
+    return sim.now;
+}
+
+int plat_net_acquire(const char *name, plat_handle_t *h,
+                     struct plat_net_info *info)
+{
+    static const uint8_t macs[2][6] = {{2, 0, 0, 0, 0, 0xa},
+                                       {2, 0, 0, 0, 0, 0xb}};
+    int i = strcmp(name, "a") == 0 ? 0 : strcmp(name, "b") == 0 ? 1 : -1;
+
+    if (i < 0)
+        return PITH_ENOENT;
+    *h = (plat_handle_t)i;
+    memcpy(info->mac, macs[i], 6);
+    info->mtu = 1500;
+    return PITH_OK;
+}
+
+int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
+{
+    int from = (int)h;
+    uint64_t due = sim.now + sim.delay;
+
+    sim.sent[from]++;
+    if (sim.cut[from] || sim_rand() % 10000 < sim.loss) {
+        sim.dropped[from]++;
+        return PITH_OK;
+    }
+    if (sim_rand() % 10000 < sim.reorder)
+        due += 200000 + sim_rand() % 2000000; /* held 0.2 to 2.2 ms */
+    sim_enqueue(!from, buf, len, due);
+    if (sim_rand() % 10000 < sim.dup)
+        sim_enqueue(!from, buf, len, due + 10000);
+    return PITH_OK;
+}
+
+/* The earliest frame due for (to), or -1. */
+static int sim_first(int to, uint64_t *due)
+{
+    int best = -1;
+    unsigned i;
+
+    for (i = 0; i < sim.nq[to]; i++) {
+        struct sim_frame *f = &sim.q[to][i];
+        if (best < 0 || f->due < sim.q[to][best].due ||
+            (f->due == sim.q[to][best].due && f->order < sim.q[to][best].order))
+            best = (int)i;
+    }
+    if (best >= 0)
+        *due = sim.q[to][best].due;
+    return best;
+}
+
+int plat_net_read(plat_handle_t h, uint8_t *buf, size_t size, size_t *len)
+{
+    int to = (int)h, i;
+    uint64_t due;
+
+    i = sim_first(to, &due);
+    if (i < 0 || due > sim.now)
+        return PITH_EAGAIN;
+    *len = sim.q[to][i].len < size ? sim.q[to][i].len : size;
+    memcpy(buf, sim.q[to][i].data, *len);
+    sim.q[to][i] = sim.q[to][--sim.nq[to]];
+    return PITH_OK;
+}
+
+void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
+{
+    uint64_t d0 = UINT64_MAX, d1 = UINT64_MAX, next;
+
+    sim_first(0, &d0);
+    sim_first(1, &d1);
+    next = d0 < d1 ? d0 : d1;
+    if (deadline < next)
+        next = deadline;
+    if (next > sim.now)
+        sim.now = next;
+    *ready = (plat_handle_set_t)((d0 <= sim.now ? 1u : 0u) |
+                                 (d1 <= sim.now ? 2u : 0u));
+}
+
+int plat_entropy(uint8_t *buf, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        buf[i] = (uint8_t)sim_rand();
+    return PITH_OK;
+}
+
+void plat_exit(int status)
+{
+    exit(status);
+}
+
+void plat_abort(void)
+{
+    abort();
+}
+
+/* ---- Stacks and peers ---- */
+
+static struct net na, nb;
+
+static void stacks_up(uint64_t seed)
+{
+    struct net_config ca = {0x0a000001, 24, 0}, cb = {0x0a000002, 24, 0};
+
+    sim_reset(seed);
+    T_CHECK(net_init(&na, "a", &ca) == PITH_OK);
+    T_CHECK(net_init(&nb, "b", &cb) == PITH_OK);
+}
+
+static void stacks_down(void)
+{
+    net_close(&na);
+    net_close(&nb);
+}
+
+/* Byte (i) of the stream named (seed). */
+static uint8_t pat(uint32_t seed, uint64_t i)
+{
+    uint64_t x = (i / 257 + seed) * 0x9e3779b97f4a7c15ull;
+    return (uint8_t)((x >> 40) + i);
+}
+
+/* One end of a test connection: writes (out) bytes of pattern (oseed),
+ * then shuts down; checks what it reads against pattern (iseed); closes
+ * once both directions are done. */
+struct peer {
+    struct tcp_conn *c;
+    uint64_t out, sent, in;
+    uint32_t oseed, iseed;
+    int eof, closed, err, bad, done, paused, nodelay, connected;
+    uint64_t keep_idle;
+};
+
+static struct peer pa[64], pb[64];
+static unsigned npa, npb, ndone_goal, ndone;
+static struct tcp_listener lis;
+static uint64_t pb_out;
+static uint32_t pb_seed_base;
+static int pb_pause; /* b's peers start paused (not reading) */
+static int manual;   /* peers neither write nor close by themselves */
+
+/* With SIMDEBUG set, the state of (c) on stdout, as a comment line. */
+static void dump(const char *who, const struct tcp_conn *c)
+{
+    if (!getenv("SIMDEBUG"))
+        return;
+    if (!c) {
+        printf("# %s: none\n", who);
+        return;
+    }
+    printf("# %s: state %d una %u nxt %u max %u slen %u wnd %u cwnd %u "
+           "ssth %u rlen %u rnxt %u radv %u rtx %lld fl %#x nsb %u nooo %u "
+           "retries %u now %llu\n",
+           who, c->state, c->snd_una - c->iss, c->snd_nxt - c->iss,
+           c->snd_max - c->iss, c->slen, c->snd_wnd, c->cc.cwnd, c->cc.ssthresh,
+           c->rlen, c->rcv_nxt - c->irs, c->rcv_adv - c->irs,
+           c->t_rtx ? (long long)(c->t_rtx - sim.now) : -1LL, c->fl, c->nsb,
+           c->nooo, c->retries, (unsigned long long)sim.now);
+}
+
+static void peer_fill(struct peer *p)
+{
+    uint8_t buf[3000];
+
+    if (manual)
+        return;
+    while (p->c && p->sent < p->out) {
+        size_t i, len = sizeof buf;
+        long n;
+        if (len > p->out - p->sent)
+            len = (size_t)(p->out - p->sent);
+        for (i = 0; i < len; i++)
+            buf[i] = pat(p->oseed, p->sent + i);
+        n = tcp_write(p->c, buf, len);
+        if (n <= 0)
+            return;
+        p->sent += (uint64_t)n;
+    }
+    if (p->c && p->sent == p->out)
+        tcp_shutdown(p->c);
+}
+
+static void peer_drain(struct peer *p)
+{
+    struct bv v;
+    size_t n, i;
+
+    while (p->c && (n = tcp_peek(p->c, &v)) > 0) {
+        const uint8_t *b = bv_ptr(&v, 0, n);
+        for (i = 0; i < n; i++)
+            if (b[i] != pat(p->iseed, p->in + i))
+                p->bad++;
+        p->in += n;
+        tcp_consume(p->c, n);
+    }
+}
+
+static void peer_check_done(struct peer *p)
+{
+    if (!manual && !p->done && p->c && p->eof && p->sent == p->out &&
+        !p->paused) {
+        p->done = 1;
+        tcp_close(p->c);
+        p->c = NULL;
+        if (++ndone == ndone_goal)
+            ev_stop(0);
+    }
+}
+
+static void peer_ev(struct tcp_conn *c, int ev, void *arg)
+{
+    struct peer *p = arg;
+
+    (void)c;
+    switch (ev) {
+    case TCP_EV_CONNECTED:
+        p->connected = 1;
+        peer_fill(p);
+        break;
+    case TCP_EV_WRITABLE:
+        peer_fill(p);
+        break;
+    case TCP_EV_READABLE:
+        if (!p->paused)
+            peer_drain(p);
+        break;
+    case TCP_EV_EOF:
+        p->eof = 1;
+        break;
+    case TCP_EV_CLOSED:
+        p->closed = 1;
+        p->err = tcp_error(c);
+        if (p->err && getenv("SIMDEBUG")) {
+            unsigned i;
+            dump("closing", c);
+            for (i = 0; i < npa; i++)
+                dump("a", pa[i].c);
+            for (i = 0; i < npb; i++)
+                dump("b", pb[i].c);
+        }
+        p->c = NULL;
+        if (++ndone == ndone_goal)
+            ev_stop(0);
+        return;
+    }
+    peer_check_done(p);
+}
+
+static void accept_fn(struct tcp_listener *l, struct tcp_conn *c, void *arg)
+{
+    struct peer *p = &pb[npb];
+    uint32_t la, ra;
+    uint16_t lp, rp;
+    unsigned i, k = 0;
+
+    (void)l;
+    (void)arg;
+    /* Which of a's connections this is: by its port. */
+    tcp_endpoints(c, &la, &lp, &ra, &rp);
+    for (i = 0; i < npa; i++)
+        if (pa[i].c && pa[i].c->t.lport == rp)
+            k = i;
+    memset(p, 0, sizeof *p);
+    p->c = c;
+    p->out = pb_out;
+    p->oseed = pb_seed_base + k;
+    p->iseed = 1000 + k;
+    p->paused = pb_pause;
+    p->connected = 1;
+    npb++;
+    if (p->keep_idle)
+        tcp_keepalive(c, p->keep_idle, NET_SEC_NS, 3);
+    tcp_set_cb(c, peer_ev, p);
+    peer_fill(p);
+}
+
+static struct ev_timer guard;
+
+static void guard_fn(struct ev_timer *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    ev_stop(-1);
+}
+
+/* Runs the loop until ev_stop() or (ns) of fake time: returns 0 when
+ * stopped by the test, -1 at the time limit. */
+static int run_ns(uint64_t ns)
+{
+    int rc;
+
+    ev_timer_init(&guard, guard_fn, NULL);
+    ev_timer_arm(&guard, sim.now + ns);
+    rc = ev_run();
+    ev_timer_cancel(&guard);
+    return rc;
+}
+
+static int run_for(uint64_t secs)
+{
+    return run_ns(secs * NET_SEC_NS);
+}
+
+/* Starts (n) connections a -> b:7 each sending (aout) bytes, b answering
+ * with (bout) bytes each. */
+static void start_conns(unsigned n, uint64_t aout, uint64_t bout)
+{
+    unsigned i;
+
+    npa = npb = ndone = 0;
+    ndone_goal = 2 * n;
+    pb_out = bout;
+    pb_seed_base = 2000;
+    memset(&lis, 0, sizeof lis);
+    T_CHECK(tcp_listen(&lis, &nb, 7, accept_fn, NULL) == PITH_OK);
+    for (i = 0; i < n; i++) {
+        struct peer *p = &pa[npa++];
+        memset(p, 0, sizeof *p);
+        p->out = aout;
+        p->oseed = 1000 + i;
+        p->iseed = 2000 + i;
+        T_CHECK(tcp_connect(&na, 0x0a000002, 7, peer_ev, p, &p->c) == PITH_OK);
+    }
+}
+
+static void stats(struct net *n, struct net_stats *st)
+{
+    net_stats(n, st);
+}
+
+/* Every byte arrived intact both ways on every connection. */
+static void check_intact(unsigned n, uint64_t aout, uint64_t bout)
+{
+    unsigned i;
+
+    T_CHECKF(npb == n, "accepted %u of %u", npb, n);
+    for (i = 0; i < npa; i++) {
+        T_CHECKF(pa[i].done && pa[i].in == bout && !pa[i].bad,
+                 "a%u: done %d in %llu/%llu bad %d err %d", i, pa[i].done,
+                 (unsigned long long)pa[i].in, (unsigned long long)bout,
+                 pa[i].bad, pa[i].err);
+    }
+    for (i = 0; i < npb; i++) {
+        T_CHECKF(pb[i].done && pb[i].in == aout && !pb[i].bad,
+                 "b%u: done %d in %llu/%llu bad %d err %d", i, pb[i].done,
+                 (unsigned long long)pb[i].in, (unsigned long long)aout,
+                 pb[i].bad, pb[i].err);
+    }
+}
+
+/* After the closes and 2 MSL, nothing is left on either side. */
+static void check_nothing_left(void)
+{
+    struct net_stats sa, sb;
+
+    run_for(3 * TCP_MSL_NS / NET_SEC_NS + 130);
+    stats(&na, &sa);
+    stats(&nb, &sb);
+    T_CHECKF(sa.tcp.conns == 0 && sa.tcp.mem == 0, "a: conns %llu mem %llu",
+             (unsigned long long)sa.tcp.conns, (unsigned long long)sa.tcp.mem);
+    T_CHECKF(sb.tcp.conns == 0 && sb.tcp.mem == 0, "b: conns %llu mem %llu",
+             (unsigned long long)sb.tcp.conns, (unsigned long long)sb.tcp.mem);
+}
+
+/* ---- Tests ---- */
+
+/* RFC 9293: handshake, 1 MiB each way, FIN both ways, TIME_WAIT, gone. */
+static void test_transfer_clean(void)
+{
+    struct net_stats sa, sb;
+
+    stacks_up(1);
+    start_conns(1, 1 << 20, 1 << 20);
+    T_CHECK(run_for(60) == 0);
+    check_intact(1, 1 << 20, 1 << 20);
+    stats(&na, &sa);
+    stats(&nb, &sb);
+    T_CHECKF(sa.tcp.retransmits == 0 && sb.tcp.retransmits == 0,
+             "retransmits %llu %llu", (unsigned long long)sa.tcp.retransmits,
+             (unsigned long long)sb.tcp.retransmits);
+    T_CHECK(sa.tcp.active_opens == 1 && sb.tcp.passive_opens == 1);
+    /* Who closed first waits in TIME_WAIT. */
+    T_CHECK(sa.tcp.time_wait + sb.tcp.time_wait >= 1);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* 5% loss, 5% reordering, 1% duplication: every byte arrives, by fast
+ * recovery (RFC 5681, RFC 6582, SACK) and timeouts. Several seeds. */
+static void test_transfer_lossy(void)
+{
+    uint64_t seed, rtx = 0, fr = 0;
+
+    for (seed = 1; seed <= 4; seed++) {
+        struct net_stats sa, sb;
+        stacks_up(seed);
+        sim.loss = 500;
+        sim.reorder = 500;
+        sim.dup = 100;
+        start_conns(2, 512 * 1024, 512 * 1024);
+        T_CHECKF(run_for(600) == 0, "seed %llu: not done in time",
+                 (unsigned long long)seed);
+        check_intact(2, 512 * 1024, 512 * 1024);
+        stats(&na, &sa);
+        stats(&nb, &sb);
+        rtx += sa.tcp.retransmits + sb.tcp.retransmits;
+        fr += sa.tcp.fast_recoveries + sb.tcp.fast_recoveries;
+        check_nothing_left();
+        tcp_unlisten(&lis);
+        stacks_down();
+    }
+    T_CHECKF(rtx > 0 && fr > 0, "retransmits %llu fast recoveries %llu",
+             (unsigned long long)rtx, (unsigned long long)fr);
+}
+
+/* 20% loss each way: slow, but intact. */
+static void test_transfer_heavy_loss(void)
+{
+    stacks_up(7);
+    sim.loss = 2000;
+    start_conns(1, 128 * 1024, 128 * 1024);
+    T_CHECK(run_for(3000) == 0);
+    check_intact(1, 128 * 1024, 128 * 1024);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* A SYN to a closed port is answered by RST (RFC 9293 3.10.7.1): the
+ * connect ends with PITH_EIO at once. */
+static void test_refused(void)
+{
+    struct peer *p = &pa[0];
+    struct net_stats sb;
+
+    stacks_up(2);
+    npa = npb = ndone = 0;
+    ndone_goal = 1;
+    memset(p, 0, sizeof *p);
+    T_CHECK(tcp_connect(&na, 0x0a000002, 9999, peer_ev, p, &p->c) == PITH_OK);
+    T_CHECK(run_for(5) == 0);
+    T_CHECK(p->closed && p->err == PITH_EIO);
+    stats(&nb, &sb);
+    T_CHECK(sb.tcp.rx_no_conn == 1 && sb.tcp.tx_rst == 1);
+    check_nothing_left();
+    stacks_down();
+}
+
+/* No answer at all: the SYN is sent 1 + TCP_SYN_RETRIES times with the
+ * timeout doubling (RFC 6298 5.5), then PITH_EAGAIN. */
+static void test_syn_timeout(void)
+{
+    struct peer *p = &pa[0];
+    struct net_stats sa;
+    uint64_t t0;
+
+    stacks_up(3);
+    sim.cut[1] = 1;
+    npa = npb = ndone = 0;
+    ndone_goal = 1;
+    memset(p, 0, sizeof *p);
+    t0 = sim.now;
+    T_CHECK(tcp_connect(&na, 0x0a000002, 7, peer_ev, p, &p->c) == PITH_OK);
+    T_CHECK(run_for(600) == 0);
+    T_CHECK(p->closed && p->err == PITH_EAGAIN);
+    /* 1 + 2 + ... + 32 s, then 60 s (TCP_RTO_MAX) */
+    T_CHECKF(sim.now - t0 >= 123 * NET_SEC_NS &&
+                 sim.now - t0 < 124 * NET_SEC_NS,
+             "gave up after %llu ms",
+             (unsigned long long)((sim.now - t0) / 1000000));
+    stats(&na, &sa);
+    T_CHECK(sa.tcp.conn_timeouts == 1 && sa.tcp.conns == 0);
+    stacks_down();
+}
+
+static void set_timeouts(uint64_t ns)
+{
+    unsigned i;
+
+    for (i = 0; i < npa; i++)
+        if (pa[i].c)
+            tcp_user_timeout(pa[i].c, ns);
+    for (i = 0; i < npb; i++)
+        if (pb[i].c)
+            tcp_user_timeout(pb[i].c, ns);
+}
+
+/* The link dies mid-transfer: both ends give up after the user timeout
+ * and keep nothing (no connection, no buffer). */
+static void test_vanish(void)
+{
+    struct net_stats sa, sb;
+    uint64_t t0;
+
+    stacks_up(4);
+    start_conns(4, 8 << 20, 8 << 20);
+    /* Run until data flows, then cut the link both ways. */
+    while (pa[0].in < 200000 && sim.now < 2000 * NET_SEC_NS)
+        run_ns(1000000);
+    set_timeouts(5 * NET_SEC_NS);
+    sim.cut[0] = sim.cut[1] = 1;
+    t0 = sim.now;
+    T_CHECK(run_for(120) == 0);
+    T_CHECKF(sim.now - t0 <= 7 * NET_SEC_NS, "gave up after %llu ms",
+             (unsigned long long)((sim.now - t0) / 1000000));
+    T_CHECK(pa[0].closed && pa[0].err == PITH_EAGAIN);
+    T_CHECK(pb[0].closed && pb[0].err == PITH_EAGAIN);
+    stats(&na, &sa);
+    stats(&nb, &sb);
+    T_CHECK(sa.tcp.conns == 0 && sa.tcp.mem == 0);
+    T_CHECK(sb.tcp.conns == 0 && sb.tcp.mem == 0);
+    T_CHECK(sa.tcp.conn_timeouts == 4 && sb.tcp.conn_timeouts == 4);
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* A reader that stops: the window closes, the sender probes it (RFC
+ * 9293 3.8.6.1) for as long as the reader answers, and the transfer
+ * completes when it reads again. */
+static void test_zero_window(void)
+{
+    struct net_stats sa;
+
+    stacks_up(5);
+    pb_pause = 1;
+    start_conns(1, 1 << 20, 0);
+    run_for(300); /* 5 minutes, more than the user timeout (2 min) */
+    if (getenv("SIMDEBUG"))
+        printf("# a closed %d err %d done %d; b closed %d err %d done %d in "
+               "%llu\n",
+               pa[0].closed, pa[0].err, pa[0].done, pb[0].closed, pb[0].err,
+               pb[0].done, (unsigned long long)pb[0].in);
+    dump("a", pa[0].c);
+    dump("b", pb[0].c);
+    stats(&na, &sa);
+    T_CHECKF(sa.tcp.zero_window_probes >= 5, "%llu probes",
+             (unsigned long long)sa.tcp.zero_window_probes);
+    T_CHECK(pa[0].c && !pa[0].closed && pb[0].c);
+    if (!pb[0].c)
+        return;
+    T_CHECK(tcp_readable(pb[0].c) == TCP_DEFAULT_RCVBUF);
+    pb[0].paused = pb_pause = 0;
+    peer_drain(&pb[0]);
+    peer_check_done(&pb[0]);
+    T_CHECK(run_for(120) == 0);
+    check_intact(1, 1 << 20, 0);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* Half-close: a sends a little and shuts down; b keeps sending a lot,
+ * and a keeps reading it (RFC 9293 3.6). */
+static void test_half_close(void)
+{
+    stacks_up(6);
+    start_conns(1, 1000, 3 << 20);
+    T_CHECK(run_for(120) == 0);
+    check_intact(1, 1000, 3 << 20);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* A full SYN backlog: SYN cookies (RFC 4987 3.6) complete the others. */
+static void test_syn_cookies(void)
+{
+    struct tcp_limits l;
+    struct net_stats sb;
+
+    stacks_up(8);
+    tcp_get_limits(&nb, &l);
+    l.backlog = 1;
+    T_CHECK(tcp_set_limits(&nb, &l) == PITH_OK);
+    start_conns(8, 20000, 20000);
+    T_CHECK(run_for(60) == 0);
+    check_intact(8, 20000, 20000);
+    stats(&nb, &sb);
+    T_CHECKF(sb.tcp.syn_cookies_sent >= 1 &&
+                 sb.tcp.syn_cookies_ok == sb.tcp.syn_cookies_sent,
+             "cookies sent %llu ok %llu",
+             (unsigned long long)sb.tcp.syn_cookies_sent,
+             (unsigned long long)sb.tcp.syn_cookies_ok);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* The connection limit: new connections are refused by RST and counted;
+ * those admitted work. */
+static void test_conn_limit(void)
+{
+    struct tcp_limits l;
+    struct net_stats sb;
+    unsigned i, refused = 0, ok = 0;
+
+    stacks_up(9);
+    tcp_get_limits(&nb, &l);
+    l.conns = 3;
+    T_CHECK(tcp_set_limits(&nb, &l) == PITH_OK);
+    start_conns(6, 5000, 5000);
+    ndone_goal = 3 + 6; /* 3 refused, 3 pairs */
+    T_CHECK(run_for(60) == 0);
+    for (i = 0; i < npa; i++) {
+        refused += pa[i].closed && pa[i].err == PITH_EIO;
+        ok += pa[i].done && pa[i].in == 5000 && !pa[i].bad;
+    }
+    T_CHECKF(refused == 3 && ok == 3, "refused %u ok %u", refused, ok);
+    stats(&nb, &sb);
+    T_CHECK(sb.tcp.conn_refused == 3);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* TIME_WAIT is bounded: past the limit the oldest goes, counted. */
+static void test_time_wait_bound(void)
+{
+    struct tcp_limits l;
+    struct net_stats sa, sb;
+
+    stacks_up(10);
+    tcp_get_limits(&na, &l);
+    l.time_wait = 3;
+    T_CHECK(tcp_set_limits(&na, &l) == PITH_OK);
+    T_CHECK(tcp_set_limits(&nb, &l) == PITH_OK);
+    start_conns(12, 3000, 3000);
+    T_CHECK(run_for(60) == 0);
+    check_intact(12, 3000, 3000);
+    run_for(1);
+    stats(&na, &sa);
+    stats(&nb, &sb);
+    T_CHECK(sa.tcp.time_wait <= 3 && sb.tcp.time_wait <= 3);
+    T_CHECK(sa.tcp.time_wait_reclaimed + sb.tcp.time_wait_reclaimed >= 9);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* Sends a forged segment to b on connection (c) of a: (flags), sequence
+ * (seq), acknowledgment (ack), with a timestamp (tsval) when nonzero. */
+static void forge(struct tcp_conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
+                  uint32_t tsval, const char *data)
+{
+    static uint8_t buf[NET_HEADROOM + 2048];
+    struct tcp_hdr h;
+    struct ip4_hdr ih;
+    struct bw w = bw_make(buf, sizeof buf, NET_HEADROOM);
+    struct bv v;
+    uint8_t *e;
+
+    memset(&h, 0, sizeof h);
+    h.sport = c->t.lport;
+    h.dport = c->t.rport;
+    h.seq = seq;
+    h.ack = ack;
+    h.flags = flags;
+    h.win = 1000;
+    if (tsval) {
+        h.opt.has = TCP_HAS_TS;
+        h.opt.ts_val = tsval;
+    }
+    if (data)
+        bw_append(&w, data, strlen(data));
+    T_CHECK(tcp_push(&w, &h, c->t.laddr, c->t.raddr) == PITH_OK);
+    memset(&ih, 0, sizeof ih);
+    ih.len = (uint16_t)(w.len + 20);
+    ih.ttl = 64;
+    ih.proto = IP4_PROTO_TCP;
+    ih.src = c->t.laddr;
+    ih.dst = c->t.raddr;
+    T_CHECK(ip4_push(&w, &ih) == PITH_OK);
+    e = bw_push(&w, 14);
+    T_CHECK(e != NULL);
+    memcpy(e, (const uint8_t[]){2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa, 8, 0},
+           14);
+    v = bw_view(&w);
+    sim_enqueue(1, bv_ptr(&v, 0, bv_len(&v)), bv_len(&v), sim.now);
+}
+
+/* RFC 5961: a RST or SYN in the window but not at RCV.NXT draws a
+ * challenge ACK and changes nothing; a RST at RCV.NXT resets. Also PAWS
+ * (RFC 7323 5): an old timestamp is dropped. */
+static void test_rfc5961_and_paws(void)
+{
+    struct net_stats sb;
+    struct tcp_conn *ca, *cb;
+
+    stacks_up(11);
+    start_conns(1, 1 << 30, 0);
+    while (pa[0].sent < 100000)
+        run_for(1);
+    T_CHECK(npb == 1);
+    ca = pa[0].c;
+    cb = pb[0].c;
+    T_CHECK(ca && cb && (cb->fl & TCP_F_TS));
+    forge(ca, TCP_RST, cb->rcv_nxt + 1000, 0, 0, NULL);
+    forge(ca, TCP_SYN, cb->rcv_nxt + 1000, 0, 0, NULL);
+    run_for(1);
+    stats(&nb, &sb);
+    T_CHECKF(sb.tcp.challenge_acks == 2, "challenge ACKs %llu",
+             (unsigned long long)sb.tcp.challenge_acks);
+    T_CHECK(pb[0].c && !pb[0].closed);
+    forge(ca, TCP_ACK, cb->rcv_nxt, cb->snd_una, cb->ts_recent - 100000,
+          "stale");
+    run_for(1);
+    stats(&nb, &sb);
+    T_CHECK(sb.tcp.rx_paws == 1);
+    T_CHECK(pb[0].c && !pb[0].closed);
+    ndone_goal = ndone + 1;
+    forge(ca, TCP_RST, cb->rcv_nxt, 0, 0, NULL);
+    T_CHECK(run_for(5) == 0);
+    T_CHECK(pb[0].closed && pb[0].err == PITH_EIO);
+    stats(&nb, &sb);
+    T_CHECK(sb.tcp.conn_resets == 1);
+    tcp_abort(pa[0].c);
+    pa[0].c = NULL;
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* Nagle (RFC 1122 4.2.3.4): small writes while data is unacknowledged
+ * wait and coalesce; with tcp_nodelay() each goes at once. */
+static void test_nagle(void)
+{
+    uint64_t segs[2];
+    int nd;
+
+    for (nd = 0; nd < 2; nd++) {
+        struct net_stats s0, s1;
+        int i;
+        stacks_up(12);
+        manual = 1;
+        start_conns(1, 0, 0);
+        while (!pa[0].connected)
+            run_for(1);
+        run_for(1);
+        tcp_nodelay(pa[0].c, nd);
+        net_stats(&na, &s0);
+        for (i = 0; i < 100; i++)
+            T_CHECK(tcp_write(pa[0].c, "0123456789", 10) == 10);
+        net_stats(&na, &s1);
+        segs[nd] = s1.tcp.tx - s0.tcp.tx;
+        tcp_abort(pa[0].c);
+        pa[0].c = NULL;
+        manual = 0;
+        run_for(200);
+        tcp_unlisten(&lis);
+        stacks_down();
+    }
+    T_CHECKF(segs[0] == 1 && segs[1] == 100, "nagle %llu nodelay %llu",
+             (unsigned long long)segs[0], (unsigned long long)segs[1]);
+}
+
+/* Keepalive (RFC 1122 4.2.3.6): an idle connection whose peer is gone
+ * is closed after the probes go unanswered. */
+static void test_keepalive(void)
+{
+    struct net_stats sa;
+    uint64_t t0;
+
+    stacks_up(13);
+    manual = 1;
+    start_conns(1, 0, 0);
+    while (!pa[0].connected || !npb)
+        run_for(1);
+    tcp_keepalive(pa[0].c, 10 * NET_SEC_NS, 1 * NET_SEC_NS, 3);
+    run_for(60); /* the peer answers: alive */
+    T_CHECK(pa[0].c && !pa[0].closed);
+    sim.cut[1] = 1;
+    t0 = sim.now;
+    ndone_goal = ndone + 1;
+    T_CHECK(run_for(60) == 0);
+    T_CHECK(pa[0].closed && pa[0].err == PITH_EAGAIN);
+    T_CHECKF(sim.now - t0 <= 15 * NET_SEC_NS, "after %llu ms",
+             (unsigned long long)((sim.now - t0) / 1000000));
+    stats(&na, &sa);
+    T_CHECK(sa.tcp.keepalive_probes >= 3 + 5);
+    tcp_abort(pb[0].c);
+    pb[0].c = NULL;
+    manual = 0;
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* The memory limit: a connection whose buffer cannot grow drops data
+ * (counted) and the transfer still completes as the reader drains. */
+static void test_mem_limit(void)
+{
+    struct tcp_limits l;
+    struct net_stats sb;
+
+    stacks_up(14);
+    tcp_get_limits(&nb, &l);
+    l.mem = 64 * 1024;
+    T_CHECK(tcp_set_limits(&nb, &l) == PITH_OK);
+    start_conns(3, 300000, 0);
+    T_CHECK(run_for(600) == 0);
+    check_intact(3, 300000, 0);
+    stats(&nb, &sb);
+    T_CHECK(sb.tcp.mem <= 64 * 1024);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
+/* CUBIC's integer cube root. */
+static void test_cbrt(void)
+{
+    uint64_t x;
+
+    T_CHECK(tcp_cbrt(0) == 0 && tcp_cbrt(1) == 1 && tcp_cbrt(7) == 1 &&
+            tcp_cbrt(8) == 2 && tcp_cbrt(26) == 2 && tcp_cbrt(27) == 3);
+    T_CHECK(tcp_cbrt(UINT64_MAX) == 2642245);
+    for (x = 1; x <= 2642245; x += 977) {
+        uint64_t c = tcp_cbrt(x * x * x), d = tcp_cbrt(x * x * x - 1);
+        T_CHECKF(c == x && d == x - 1, "cbrt(%llu^3) = %llu",
+                 (unsigned long long)x, (unsigned long long)c);
+    }
+}
+
+int main(void)
+{
+    T_RUN(test_cbrt);
+    T_RUN(test_transfer_clean);
+    T_RUN(test_transfer_lossy);
+    T_RUN(test_transfer_heavy_loss);
+    T_RUN(test_refused);
+    T_RUN(test_syn_timeout);
+    T_RUN(test_vanish);
+    T_RUN(test_zero_window);
+    T_RUN(test_half_close);
+    T_RUN(test_syn_cookies);
+    T_RUN(test_conn_limit);
+    T_RUN(test_time_wait_bound);
+    T_RUN(test_rfc5961_and_paws);
+    T_RUN(test_nagle);
+    T_RUN(test_keepalive);
+    T_RUN(test_mem_limit);
+    free(sim.q[0]);
+    free(sim.q[1]);
+    return t_done();
+}
