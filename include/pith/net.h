@@ -196,6 +196,7 @@ struct net_stats {
         uint64_t echo_requests, echo_replies;
         uint64_t rx_ignored;      /* other types, echo to broadcast */
         uint64_t tx_unreach;      /* port/protocol unreachable sent */
+        uint64_t rx_unreach;      /* destination unreachable received */
         uint64_t unreach_limited; /* held back by the rate limit */
     } icmp;
     struct {
@@ -241,6 +242,8 @@ struct net_stats {
                                    keepalive, SYN retries) */
         uint64_t conn_resets;   /* closed by a peer's RST */
         uint64_t time_wait_reclaimed; /* pushed out by the bound */
+        uint64_t pmtu_updates;        /* MSS lowered by ICMP (RFC 1191) */
+        uint64_t icmp_ignored;        /* ICMP errors that matched nothing */
         uint64_t conns;               /* now: connections in any state */
         uint64_t established;         /* now: ESTABLISHED or CLOSE_WAIT */
         uint64_t time_wait;           /* now: in TIME_WAIT */

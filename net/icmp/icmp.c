@@ -68,6 +68,41 @@ static void icmp_echo(struct net *n, struct ip4_pkt *p, uint16_t csum)
         n->st.icmp.echo_replies++;
 }
 
+/*
+ * A destination unreachable (RFC 792) about a datagram we sent: the body
+ * quotes its IPv4 header and at least 8 bytes of its payload. Handed to
+ * TCP (RFC 1122 4.2.3.9, RFC 1191 for fragmentation needed) when the
+ * module is linked; others are only counted.
+ */
+extern void tcp_icmp_error(struct net *n, uint32_t src, uint32_t dst,
+                           struct bv *quote, uint8_t code, uint16_t mtu)
+    __attribute__((weak));
+
+static void icmp_unreach_input(struct net *n, const struct icmp_hdr *h,
+                               struct bv *body)
+{
+    uint8_t vihl = bv_u8(body, IP4_OFF_VIHL), proto;
+    uint32_t src, dst;
+    size_t hlen = (size_t)(vihl & 15) * 4;
+    struct bv quote;
+
+    n->st.icmp.rx_unreach++;
+    /* The quote is cut short of the datagram's total length, so its
+     * header is read field by field rather than by ip4_parse(). */
+    proto = bv_u8(body, IP4_OFF_PROTO);
+    src = bv_be32(body, IP4_OFF_SRC);
+    dst = bv_be32(body, IP4_OFF_DST);
+    quote = bv_from(body, hlen);
+    if (!bv_ok(body) || !bv_ok(&quote) || vihl >> 4 != 4 || hlen < IP4_HLEN ||
+        src != n->addr || bv_len(&quote) < 8) {
+        n->st.icmp.rx_bad++;
+        return;
+    }
+    if (proto == IP4_PROTO_TCP && tcp_icmp_error)
+        tcp_icmp_error(n, src, dst, &quote, h->code,
+                       (uint16_t)(h->rest & 0xffff));
+}
+
 void icmp_input(struct net *n, struct ip4_pkt *p)
 {
     struct icmp_hdr h;
@@ -77,6 +112,10 @@ void icmp_input(struct net *n, struct ip4_pkt *p)
     if (icmp_parse(&p->data, &h, &body) < 0 ||
         ip4_csum_finish(ip4_csum_add(0, &p->data)) != 0) {
         n->st.icmp.rx_bad++;
+        return;
+    }
+    if (h.type == ICMP_UNREACH && !p->bcast) {
+        icmp_unreach_input(n, &h, &body);
         return;
     }
     if (h.type != ICMP_ECHO || p->bcast || p->src == 0) {

@@ -760,3 +760,63 @@ void tcp_input(struct net *n, struct ip4_pkt *p)
     if (h.flags & TCP_ACK)
         tcp_send_reset(n, &t, &h, (uint32_t)bv_len(&data));
 }
+
+/*
+ * An ICMP destination unreachable quoting a segment we sent from (src)
+ * to (dst): (quote) holds at least its first 8 bytes (ports and sequence
+ * number). Called by net/icmp. Accepted only when the quoted sequence
+ * number is one in flight (RFC 5927 4.1), so that blind forgeries do not
+ * hurt. Fragmentation needed (RFC 1191) lowers the MSS to the next hop's
+ * MTU and sends again what was lost; port and protocol unreachable end a
+ * connection still in SYN_SENT (RFC 1122 4.2.3.9 lets synchronized ones
+ * carry on, as RFC 5461 advises).
+ */
+void tcp_icmp_error(struct net *n, uint32_t src, uint32_t dst, struct bv *quote,
+                    uint8_t code, uint16_t mtu)
+{
+    struct tcp_tuple t;
+    struct tcp_conn *c;
+    uint32_t seq;
+
+    if (!n->tcp)
+        return;
+    t.laddr = src;
+    t.raddr = dst;
+    t.lport = bv_be16(quote, TCP_OFF_SPORT);
+    t.rport = bv_be16(quote, TCP_OFF_DPORT);
+    seq = bv_be32(quote, TCP_OFF_SEQ);
+    c = bv_ok(quote) ? tcp_conn_find(n->tcp, &t) : NULL;
+    if (!c || !tcp_seq_geq(seq, c->snd_una) || !tcp_seq_lt(seq, c->snd_max)) {
+        n->st.tcp.icmp_ignored++;
+        return;
+    }
+    c->busy++;
+    if (code == 4 && c->state != TCP_SYN_SENT) {
+        /* RFC 1191 3: a router's MTU, or (an old router) none: then
+         * the next plateau down would do; pith takes 576 (RFC 791). */
+        uint32_t base, ts = (c->fl & TCP_F_TS) ? 12 : 0;
+        if (!mtu)
+            mtu = 576;
+        if (mtu < 296)
+            mtu = 296; /* a floor against forged tiny MTUs (RFC 5927) */
+        base = (uint32_t)mtu - 40 - ts;
+        if (base < c->mss) {
+            c->mss = (uint16_t)base;
+            c->cc.mss = base;
+            n->st.tcp.pmtu_updates++;
+            /* What was sent in larger segments is lost: send it again,
+             * without a congestion response (RFC 1191 6.5). */
+            c->snd_nxt = c->snd_una;
+            c->fl &= (uint16_t)~TCP_F_RECOVERY;
+            c->nsb = 0;
+            tcp_rtt_retransmit(&c->rtt);
+            tcp_output(c);
+        }
+    } else if ((code == 2 || code == 3) && c->state == TCP_SYN_SENT) {
+        tcp_conn_drop(c, PITH_EIO);
+    } else {
+        n->st.tcp.icmp_ignored++;
+    }
+    c->busy--;
+    tcp_conn_done(c);
+}

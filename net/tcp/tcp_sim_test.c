@@ -35,6 +35,7 @@ static struct {
     uint32_t loss, dup, reorder; /* per ten thousand */
     uint64_t delay;              /* one way, ns */
     int cut[2];                  /* drop everything sent by a (0) or b (1) */
+    size_t max_frame[2];         /* drop longer frames sent (0: none) */
     struct sim_frame *q[2];      /* frames to be read by a (0), b (1) */
     unsigned nq[2];
     uint64_t sent[2], dropped[2];
@@ -113,7 +114,8 @@ int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
     uint64_t due = sim.now + sim.delay;
 
     sim.sent[from]++;
-    if (sim.cut[from] || sim_rand() % 10000 < sim.loss) {
+    if (sim.cut[from] || sim_rand() % 10000 < sim.loss ||
+        (sim.max_frame[from] && len > sim.max_frame[from])) {
         sim.dropped[from]++;
         return PITH_OK;
     }
@@ -817,6 +819,90 @@ static void test_rfc5961_and_paws(void)
     stacks_down();
 }
 
+/* Sends a an ICMP fragmentation needed (RFC
+ * 1191) from b's address with next-hop MTU (mtu), quoting a segment of
+ * connection (c) with sequence number (seq). */
+static void icmp_needfrag(struct tcp_conn *c, uint32_t seq, uint16_t mtu)
+{
+    static uint8_t buf[NET_HEADROOM + 256];
+    struct bw w = bw_make(buf, sizeof buf, NET_HEADROOM);
+    struct ip4_hdr ih;
+    struct bv v;
+    uint8_t *q, *e;
+    uint16_t sum;
+
+    /* The quote: a's IPv4 header, then TCP ports and sequence number. */
+    memset(&ih, 0, sizeof ih);
+    ih.len = 1500;
+    ih.ttl = 64;
+    ih.frag = 0x4000;
+    ih.proto = IP4_PROTO_TCP;
+    ih.src = c->t.laddr;
+    ih.dst = c->t.raddr;
+    q = bw_put(&w, 8);
+    memset(q, 0, 8);
+    bw_set_be16(&w, 0, c->t.lport);
+    bw_set_be16(&w, 2, c->t.rport);
+    bw_set_be32(&w, 4, seq);
+    T_CHECK(ip4_push(&w, &ih) == PITH_OK);
+    q = bw_push(&w, 8);
+    T_CHECK(q != NULL);
+    bw_set_u8(&w, 0, 3);
+    bw_set_u8(&w, 1, 4);
+    bw_set_be16(&w, 2, 0);
+    bw_set_be16(&w, 4, 0);
+    bw_set_be16(&w, 6, mtu);
+    v = bw_view(&w);
+    sum = ip4_csum_finish(ip4_csum_add(0, &v));
+    bw_set_be16(&w, 2, sum);
+    memset(&ih, 0, sizeof ih);
+    ih.len = (uint16_t)(w.len + 20);
+    ih.ttl = 64;
+    ih.proto = IP4_PROTO_ICMP;
+    ih.src = c->t.raddr;
+    ih.dst = c->t.laddr;
+    T_CHECK(ip4_push(&w, &ih) == PITH_OK);
+    e = bw_push(&w, 14);
+    T_CHECK(e != NULL);
+    memcpy(e, (const uint8_t[]){2, 0, 0, 0, 0, 0xa, 2, 0, 0, 0, 0, 0xb, 8, 0},
+           14);
+    v = bw_view(&w);
+    sim_enqueue(0, bv_ptr(&v, 0, bv_len(&v)), bv_len(&v), sim.now);
+}
+
+/* Path MTU discovery (RFC 1191): a's segments are too big for the path
+ * (the link drops frames over 1000 bytes after the router "says" so);
+ * fragmentation needed lowers its MSS and the transfer completes. An
+ * ICMP quoting a sequence number not in flight changes nothing (RFC
+ * 5927). */
+static void test_pmtu(void)
+{
+    struct net_stats sa;
+    struct tcp_conn *c;
+
+    stacks_up(15);
+    start_conns(1, 2 << 20, 1000);
+    while (!pa[0].c || pa[0].c->state != TCP_ESTABLISHED ||
+           pa[0].c->snd_max == pa[0].c->snd_una)
+        run_ns(100000);
+    c = pa[0].c;
+    sim.max_frame[0] = 14 + 1000;
+    icmp_needfrag(c, c->snd_una - 5000, 1000); /* not in flight */
+    run_ns(100000);
+    T_CHECK(c->mss == 1448);
+    icmp_needfrag(c, c->snd_una, 1000);
+    run_ns(100000);
+    T_CHECKF(c->mss == 1000 - 40 - 12, "mss %u", c->mss);
+    T_CHECK(run_for(60) == 0);
+    check_intact(1, 2 << 20, 1000);
+    stats(&na, &sa);
+    T_CHECK(sa.tcp.pmtu_updates == 1 && sa.tcp.icmp_ignored == 1);
+    T_CHECK(sa.icmp.rx_unreach == 2);
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
 /* Nagle (RFC 1122 4.2.3.4): small writes while data is unacknowledged
  * wait and coalesce; with tcp_nodelay() each goes at once. */
 static void test_nagle(void)
@@ -932,6 +1018,7 @@ int main(void)
     T_RUN(test_conn_limit);
     T_RUN(test_time_wait_bound);
     T_RUN(test_rfc5961_and_paws);
+    T_RUN(test_pmtu);
     T_RUN(test_nagle);
     T_RUN(test_keepalive);
     T_RUN(test_mem_limit);
