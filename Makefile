@@ -13,7 +13,7 @@ all:
 # binaries under $(B)/tests) and the rules that build them, and its fuzz
 # targets to FUZZERS (names; NAME_FUZZ_SRCS lists the sources, the first
 # being the LLVMFuzzerTestOneInput file; its folder's corpus/ is the seed
-# corpus).
+# corpus, unless NAME_CORPUS names another folder).
 UNIT_TESTS :=
 FUZZERS :=
 include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/net/*/module.mk \
@@ -43,8 +43,8 @@ $(FUZZ_BINS): $(B)/fuzz/%: $$(addprefix $(ROOT)/,$$($$*_FUZZ_SRCS)) \
 $(B)/fuzz/list: $(FUZZ_BINS) $(MAKEFILE_LIST)
 	@mkdir -p $(dir $@)
 	@: >$@
-	@$(foreach f,$(FUZZERS),echo "$(f) $(ROOT)/$(dir $(firstword \
-	    $($(f)_FUZZ_SRCS)))corpus" >>$@;)
+	@$(foreach f,$(FUZZERS),echo "$(f) $(ROOT)/$(or $($(f)_CORPUS),$(dir \
+	    $(firstword $($(f)_FUZZ_SRCS)))corpus)" >>$@;)
 
 fuzz: $(B)/fuzz/list
 	@while read -r name corpus; do \

@@ -41,3 +41,9 @@ $(B)/tests/tcp_sim_test: $(TCP_SIM_SRCS) $(NET_TEST_DEPS) $(ROOT)/net/tcp/module
 	    -o $@ $(TCP_SIM_SRCS)
 UNIT_TESTS += $(B)/tests/tcp_sim_test
 build/tests/tcp_sim_test: $(B)/tests/tcp_sim_test
+
+# The engine behind a handshake, driven by the input (tcp_conn_fuzz.c).
+FUZZERS += tcp_conn
+tcp_conn_FUZZ_SRCS := net/tcp/tcp_conn_fuzz.c $(NET_SRCS)
+tcp_conn_CORPUS := net/tcp/conn-corpus/
+$(B)/fuzz/tcp_conn: $(NET_FUZZ_DEPS)
