@@ -535,8 +535,25 @@ static void tcp_syn_sent(struct tcp_conn *c, const struct tcp_hdr *h)
         }
         return;
     }
-    if (!(h->flags & TCP_SYN) || !(h->flags & TCP_ACK))
-        return; /* simultaneous open is not supported: the SYN waits */
+    if (!(h->flags & TCP_SYN))
+        return;
+    if (!(h->flags & TCP_ACK)) {
+        /* Simultaneous open (RFC 9293 3.5, figure 8): SYN_RECEIVED,
+         * answered by a SYN-ACK; the ACK of it connects. */
+        c->irs = h->seq;
+        c->rcv_nxt = h->seq + 1;
+        c->rcv_adv = c->rcv_nxt;
+        c->last_ack_sent = c->rcv_nxt;
+        tcp_take_syn_opts(c, &h->opt);
+        c->snd_wnd = h->win;
+        c->max_wnd = c->snd_wnd;
+        c->snd_wl1 = h->seq;
+        c->state = TCP_SYN_RECEIVED;
+        c->t_rtx = 0;
+        tcp_send_syn(c);
+        tcp_conn_timer(c);
+        return;
+    }
     c->irs = h->seq;
     c->rcv_nxt = h->seq + 1;
     c->rcv_adv = c->rcv_nxt;
@@ -630,6 +647,8 @@ static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
         if (c->lis) {
             c->lis->half_open--;
             c->ev |= TCP_EVB_ACCEPT;
+        } else {
+            c->ev |= TCP_EVB_CONNECTED; /* a simultaneous open */
         }
         tcp_established(c);
     }

@@ -736,12 +736,19 @@ static void test_time_wait_bound(void)
     stacks_down();
 }
 
-/* Sends a forged segment to b on connection (c) of a: (flags), sequence
- * (seq), acknowledgment (ack), with a timestamp (tsval) when nonzero. */
-static void forge(struct tcp_conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
-                  uint32_t tsval, const char *data)
+/* Sends a forged segment on connection (c): to b as if from a (to 1:
+ * (c) is a's), or to a as if from b (to 0: (c) is a's, seen reversed):
+ * (flags), sequence (seq), acknowledgment (ack), with a timestamp (tsval)
+ * when nonzero, and (data). */
+static void forge_to(int to, struct tcp_conn *c, uint8_t flags, uint32_t seq,
+                     uint32_t ack, uint32_t tsval, const char *data)
 {
     static uint8_t buf[NET_HEADROOM + 2048];
+    static const uint8_t eth[2][14] = {
+        {2, 0, 0, 0, 0, 0xa, 2, 0, 0, 0, 0, 0xb, 8, 0},
+        {2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa, 8, 0}};
+    uint32_t src = to ? c->t.laddr : c->t.raddr;
+    uint32_t dst = to ? c->t.raddr : c->t.laddr;
     struct tcp_hdr h;
     struct ip4_hdr ih;
     struct bw w = bw_make(buf, sizeof buf, NET_HEADROOM);
@@ -749,8 +756,8 @@ static void forge(struct tcp_conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
     uint8_t *e;
 
     memset(&h, 0, sizeof h);
-    h.sport = c->t.lport;
-    h.dport = c->t.rport;
+    h.sport = to ? c->t.lport : c->t.rport;
+    h.dport = to ? c->t.rport : c->t.lport;
     h.seq = seq;
     h.ack = ack;
     h.flags = flags;
@@ -761,20 +768,25 @@ static void forge(struct tcp_conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
     }
     if (data)
         bw_append(&w, data, strlen(data));
-    T_CHECK(tcp_push(&w, &h, c->t.laddr, c->t.raddr) == PITH_OK);
+    T_CHECK(tcp_push(&w, &h, src, dst) == PITH_OK);
     memset(&ih, 0, sizeof ih);
     ih.len = (uint16_t)(w.len + 20);
     ih.ttl = 64;
     ih.proto = IP4_PROTO_TCP;
-    ih.src = c->t.laddr;
-    ih.dst = c->t.raddr;
+    ih.src = src;
+    ih.dst = dst;
     T_CHECK(ip4_push(&w, &ih) == PITH_OK);
     e = bw_push(&w, 14);
     T_CHECK(e != NULL);
-    memcpy(e, (const uint8_t[]){2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa, 8, 0},
-           14);
+    memcpy(e, eth[to], 14);
     v = bw_view(&w);
-    sim_enqueue(1, bv_ptr(&v, 0, bv_len(&v)), bv_len(&v), sim.now);
+    sim_enqueue(to, bv_ptr(&v, 0, bv_len(&v)), bv_len(&v), sim.now);
+}
+
+static void forge(struct tcp_conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
+                  uint32_t tsval, const char *data)
+{
+    forge_to(1, c, flags, seq, ack, tsval, data);
 }
 
 /* RFC 5961: a RST or SYN in the window but not at RCV.NXT draws a
@@ -903,6 +915,36 @@ static void test_pmtu(void)
     stacks_down();
 }
 
+/* Simultaneous open (RFC 9293 3.5 figure 8): a's SYN crosses a SYN from
+ * the peer; a answers SYN-ACK, and the peer's ACK connects it. */
+static void test_simultaneous_open(void)
+{
+    struct peer *p = &pa[0];
+    struct tcp_conn *c;
+
+    stacks_up(16);
+    manual = 1;
+    npa = npb = ndone = 0;
+    ndone_goal = 1;
+    memset(p, 0, sizeof *p);
+    sim.cut[0] = 1; /* a's SYN is lost on the way */
+    T_CHECK(tcp_connect(&na, 0x0a000002, 7000, peer_ev, p, &p->c) == PITH_OK);
+    run_ns(1000000);
+    c = p->c;
+    T_CHECK(c && c->state == TCP_SYN_SENT);
+    forge_to(0, c, TCP_SYN, 5000, 0, 0, NULL);
+    run_ns(1000000);
+    T_CHECK(c->state == TCP_SYN_RECEIVED && !p->connected);
+    forge_to(0, c, TCP_ACK, 5001, c->iss + 1, 0, NULL);
+    run_ns(1000000);
+    T_CHECK(c->state == TCP_ESTABLISHED && p->connected);
+    T_CHECK(c->rcv_nxt == 5001 && c->snd_una == c->iss + 1);
+    tcp_abort(c);
+    p->c = NULL;
+    manual = 0;
+    stacks_down();
+}
+
 /* Nagle (RFC 1122 4.2.3.4): small writes while data is unacknowledged
  * wait and coalesce; with tcp_nodelay() each goes at once. */
 static void test_nagle(void)
@@ -1019,6 +1061,7 @@ int main(void)
     T_RUN(test_time_wait_bound);
     T_RUN(test_rfc5961_and_paws);
     T_RUN(test_pmtu);
+    T_RUN(test_simultaneous_open);
     T_RUN(test_nagle);
     T_RUN(test_keepalive);
     T_RUN(test_mem_limit);
