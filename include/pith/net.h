@@ -381,7 +381,9 @@ int net_init(struct net *n, const char *dev, const struct net_config *c);
 
 /*
  * Stops (n): the device is no longer watched and its timer is cancelled,
- * so that ev_run() may return. Sockets bound to (n) MUST be closed first.
+ * so that ev_run() may return. UDP sockets bound to (n) MUST be closed
+ * first; TCP connections still there are freed without a word (their
+ * pointers die), so net_close() MUST NOT be called from a TCP callback.
  */
 void net_close(struct net *n);
 
