@@ -17,6 +17,7 @@ all:
 UNIT_TESTS :=
 FUZZERS :=
 include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/net/*/module.mk \
+                   $(ROOT)/svc/*/module.mk \
                    $(ROOT)/tender/*/module.mk \
                    $(ROOT)/tools/*/module.mk $(ROOT)/plat/*/module.mk \
                    $(ROOT)/tests/module.mk)
