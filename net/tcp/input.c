@@ -688,6 +688,7 @@ static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
     if ((h->flags & TCP_FIN) && !(c->fl & TCP_F_RCV_FIN) &&
         h->seq + dlen == c->rcv_nxt) {
         c->rcv_nxt++;
+        c->nooo = 0; /* nothing lies beyond the FIN */
         c->fl |= TCP_F_RCV_FIN | TCP_F_ACK_NOW;
         c->ev |= TCP_EVB_EOF;
         switch (c->state) {
