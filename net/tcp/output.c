@@ -66,6 +66,21 @@ static void tcp_sack_blocks(const struct tcp_conn *c, struct tcp_opts *o,
     o->nsack = (uint8_t)k;
 }
 
+/*
+ * Data bytes a segment may carry now: the MSS less the SACK blocks that
+ * will ride along (RFC 6691: the MSS counts no options; c->mss already
+ * allows for timestamps, which every segment carries).
+ */
+static uint32_t tcp_seg_room(const struct tcp_conn *c)
+{
+    unsigned max = (c->fl & TCP_F_TS) ? 3 : 4, k;
+
+    if (!(c->fl & TCP_F_SACK) || !c->nooo)
+        return c->mss;
+    k = c->nooo < max ? c->nooo : max;
+    return c->mss - (2 + 2 + 8 * k); /* NOP NOP kind len blocks */
+}
+
 /* Sends one segment of (c): (len) bytes of the send buffer from (seq),
  * control bits (flags). SYNs carry the options of the handshake. */
 static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
@@ -192,7 +207,7 @@ static uint32_t tcp_next_hole(const struct tcp_conn *c, uint32_t *seq)
     if (!tcp_seq_lt(from, end))
         return 0;
     *seq = from;
-    return end - from < c->mss ? end - from : c->mss;
+    return end - from < tcp_seg_room(c) ? end - from : tcp_seg_room(c);
 }
 
 /* RFC 6675 pipe: the bytes deemed in the network. */
@@ -233,7 +248,7 @@ static void tcp_arm_rtx(struct tcp_conn *c, uint64_t now)
 void tcp_output(struct tcp_conn *c)
 {
     uint64_t now = ev_now();
-    uint32_t pipe, wnd, off, avail, len, seq;
+    uint32_t pipe, wnd, off, avail, len, seq, room;
     int sent = 0, fin;
     uint8_t flags;
 
@@ -287,18 +302,19 @@ void tcp_output(struct tcp_conn *c)
         } else {
             wnd = 0;
         }
-        len = avail < c->mss ? avail : c->mss;
+        room = tcp_seg_room(c);
+        len = avail < room ? avail : room;
         if (len > wnd)
             len = wnd;
         fin = (c->fl & TCP_F_SHUT_WR) && off + len == c->slen &&
               !(c->fl & TCP_F_FIN_SENT && c->snd_nxt + len != c->snd_fin);
         if (!len && !fin)
             break;
-        if (len < c->mss && len < avail) {
+        if (len < room && len < avail) {
             /* Window-limited: sender SWS avoidance (RFC 9293 3.8.6.2.1). */
             if (len < c->max_wnd / 2)
                 break;
-        } else if (len < c->mss && !fin && c->snd_nxt != c->snd_una &&
+        } else if (len < room && !fin && c->snd_nxt != c->snd_una &&
                    !(c->fl & TCP_F_NODELAY) &&
                    tcp_seq_geq(c->snd_nxt, c->snd_max)) {
             break; /* Nagle (RFC 1122 4.2.3.4) */
@@ -402,7 +418,8 @@ static void tcp_rtx_fire(struct tcp_conn *c, uint64_t now)
         }
         if (c->snd_wnd) {
             /* A small window: send what it takes (the override). */
-            uint32_t len = c->snd_wnd < c->mss ? c->snd_wnd : c->mss;
+            uint32_t len =
+                c->snd_wnd < tcp_seg_room(c) ? c->snd_wnd : tcp_seg_room(c);
             if (len > c->slen)
                 len = c->slen;
             tcp_xmit(c, c->snd_nxt, len, TCP_ACK | TCP_PSH);

@@ -503,6 +503,11 @@ static void test_transfer_lossy(void)
         stats(&na, &sa);
         stats(&nb, &sb);
         rtx += sa.tcp.retransmits + sb.tcp.retransmits;
+        /* SACK blocks never push a segment past the MTU (RFC 6691). */
+        T_CHECKF(sa.ip4.tx_fragments == 0 && sb.ip4.tx_fragments == 0,
+                 "fragments sent %llu %llu",
+                 (unsigned long long)sa.ip4.tx_fragments,
+                 (unsigned long long)sb.ip4.tx_fragments);
         fr += sa.tcp.fast_recoveries + sb.tcp.fast_recoveries;
         check_nothing_left();
         tcp_unlisten(&lis);
