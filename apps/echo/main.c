@@ -13,7 +13,7 @@
  * connection whose data stays unacknowledged, or whose peer stays silent
  * (keepalive), that long (default 120); --bulk=BYTES (default 1 GiB);
  * --nodelay turns Nagle off; --stats prints the TCP counters at exit
- * and every 10 s.
+ * and every 10 s, or every --stats-every=SECONDS.
  *
  * The bulk pattern: byte i of a connection is (i + i / 65521) mod 256,
  * so that a peer can check what it got without a copy.
@@ -37,6 +37,7 @@ static struct tcp_listener echo_l, discard_l, bulk_l;
 static uint64_t timeout_ns = TCP_USER_TIMEOUT_NS;
 static uint64_t bulk_bytes = 1ull << 30;
 static int nodelay;
+static uint64_t stats_every_ns = 10 * NET_SEC_NS;
 
 static void echo(struct udp_sock *s, struct udp_dgram *d, void *arg)
 {
@@ -92,7 +93,10 @@ static void bulk_fill(struct tcp_conn *c, struct bulk *b)
     uint8_t buf[4096];
     long n;
 
-    while (b->sent < bulk_bytes && tcp_write_room(c) > 0) {
+    /* Until tcp_write() takes less than offered: only a short write
+     * promises TCP_EV_WRITABLE, so stopping when tcp_write_room() is
+     * exactly 0 would wait for an event that never comes. */
+    while (b->sent < bulk_bytes) {
         size_t i, len = sizeof buf;
         if (len > bulk_bytes - b->sent)
             len = (size_t)(bulk_bytes - b->sent);
@@ -101,9 +105,10 @@ static void bulk_fill(struct tcp_conn *c, struct bulk *b)
             buf[i] = (uint8_t)(k + k / 65521);
         }
         n = tcp_write(c, buf, len);
-        if (n <= 0)
+        if (n > 0)
+            b->sent += (uint64_t)n;
+        if (n < (long)len)
             return;
-        b->sent += (uint64_t)n;
     }
     if (b->sent == bulk_bytes)
         tcp_shutdown(c);
@@ -216,7 +221,7 @@ static void stats_tick(struct ev_timer *t, void *arg)
 {
     (void)arg;
     print_stats();
-    ev_timer_arm(t, ev_now() + 10 * NET_SEC_NS);
+    ev_timer_arm(t, ev_now() + stats_every_ns);
 }
 
 /* Our own options: returns 0, or prints why not and returns -1. */
@@ -241,6 +246,13 @@ static int parse_opts(int argc, char **argv, int *stats)
                 return -1;
             }
             bulk_bytes = b;
+        } else if (strncmp(a, "--stats-every=", 14) == 0) {
+            unsigned long s = strtoul(a + 14, &end, 10);
+            if (*end || !s || s > 86400) {
+                printf("echo: %s: expected seconds, 1..86400\n", a);
+                return -1;
+            }
+            stats_every_ns = (uint64_t)s * NET_SEC_NS;
         } else if (strcmp(a, "--nodelay") == 0) {
             nodelay = 1;
         } else if (strcmp(a, "--stats") == 0) {
@@ -280,7 +292,7 @@ int app_main(int argc, char **argv)
     }
     if (stats) {
         ev_timer_init(&stats_timer, stats_tick, NULL);
-        ev_timer_arm(&stats_timer, ev_now() + 10 * NET_SEC_NS);
+        ev_timer_arm(&stats_timer, ev_now() + stats_every_ns);
     }
     if (c.addr)
         printf("echo: listening on %s\n", net_ip4_format(c.addr, addr));

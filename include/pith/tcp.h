@@ -156,8 +156,9 @@ void tcp_set_cb(struct tcp_conn *c, tcp_event_fn fn, void *arg);
 
 /*
  * Copies up to (len) bytes at (buf) into (c)'s send buffer and returns
- * how many it took (0 when the buffer is full: TCP_EV_WRITABLE follows
- * when it has room). Returns PITH_EINVAL after tcp_shutdown(), or the
+ * how many it took (0 when the buffer is full). After a write that took
+ * less than (len), or left the buffer full, TCP_EV_WRITABLE follows when
+ * a quarter of the buffer is free again. Returns PITH_EINVAL after tcp_shutdown(), or the
  * connection's error once it has one. Data goes out as the windows and
  * Nagle's algorithm allow.
  */

@@ -453,12 +453,16 @@ long tcp_write(struct tcp_conn *c, const void *buf, size_t len)
         if (take > len)
             take = (uint32_t)len;
     }
-    if (take < len)
+    if (!take) {
         c->fl |= TCP_F_WANT_W;
-    if (!take)
         return 0;
+    }
     tcp_ring_put(&c->snd, c->slen, buf, take);
     c->slen += take;
+    /* A short write, or a full buffer (tcp_write_room() 0), promises
+     * TCP_EV_WRITABLE. */
+    if (take < len || c->slen == c->sbuf_max)
+        c->fl |= TCP_F_WANT_W;
     if (c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
         c->busy++;
         tcp_output(c);
