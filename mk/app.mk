@@ -3,6 +3,7 @@
 #   APP     the app's name         TARGET  unix | spt
 #   MODULES the manifest's modules OBJDIR  where objects go
 #   MFT_S   the generated manifest note (assembler)
+#   FILES_S the generated table of the manifest's files (assembler)
 #   OUT     the image to write     SANITIZE=1 (unix) for ASan + UBSan
 # The image links the runtime, the target's platform layer and exactly the
 # modules the manifest names, with unreferenced sections collected.
@@ -46,6 +47,12 @@ endif
 ROOT_OBJS = $(patsubst %.c,$(OBJDIR)/root/%.o,$(sort $(ROOT_SRCS)))
 APP_OBJS  = $(patsubst %.c,$(OBJDIR)/app/%.o,$(APP_SRCS))
 OBJS      = $(ROOT_OBJS) $(APP_OBJS) $(OBJDIR)/manifest.o
+# The files module reads the table `pith build` generates from the files
+# lines (include/pith/files.h); pith rewrites FILES_S only when a file
+# changed, so the data is reassembled only then.
+ifneq ($(filter files,$(ALL_MODULES)),)
+OBJS     += $(OBJDIR)/files.o
+endif
 
 $(OBJDIR)/root/lib/libc/%.o: EXTRA := $(LIBC_CFLAGS)
 
@@ -58,6 +65,9 @@ $(OBJDIR)/app/%.o: $(APPDIR)/%.c
 	$(CC) $(CFLAGS) -I$(APPDIR) -MMD -MP -c -o $@ $<
 
 $(OBJDIR)/manifest.o: $(MFT_S)
+	$(CC) -c -o $@ $<
+
+$(OBJDIR)/files.o: $(FILES_S)
 	$(CC) -c -o $@ $<
 
 $(OBJDIR)/$(APP).elf: $(OBJS)

@@ -57,7 +57,11 @@ struct pith_mft {
     uint32_t reserved;
     struct pith_mft_dev dev[PITH_MFT_DEV_MAX];
     struct pith_mft_tcp tcp;
-    uint32_t reserved2[2];
+    /* What the `files` lines baked in (<pith/files.h>), for `pith
+     * inspect`: the image reads the table itself. Reserved, hence 0, in
+     * images from before the files line. */
+    uint32_t nfiles;
+    uint32_t files_bytes;
 };
 
 /* The image's own copy, emitted by `pith build` into section .note.pith. */

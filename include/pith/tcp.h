@@ -158,9 +158,9 @@ void tcp_set_cb(struct tcp_conn *c, tcp_event_fn fn, void *arg);
  * Copies up to (len) bytes at (buf) into (c)'s send buffer and returns
  * how many it took (0 when the buffer is full). After a write that took
  * less than (len), or left the buffer full, TCP_EV_WRITABLE follows when
- * a quarter of the buffer is free again. Returns PITH_EINVAL after tcp_shutdown(), or the
- * connection's error once it has one. Data goes out as the windows and
- * Nagle's algorithm allow.
+ * a quarter of the buffer is free again. Returns PITH_EINVAL after
+ * tcp_shutdown(), or the connection's error once it has one. Data goes out as
+ * the windows and Nagle's algorithm allow.
  */
 long tcp_write(struct tcp_conn *c, const void *buf, size_t len);
 

@@ -12,12 +12,13 @@
 #include <string.h>
 #include <pith/bv.h>
 
-#define PAGE        4096ull
-#define EH_SIZE     64 /* sizeof(Elf64_Ehdr) */
-#define PH_SIZE     56 /* sizeof(Elf64_Phdr) */
-#define MFT_DEV_OFF (8 + PITH_MFT_NAME_MAX + PITH_MFT_MODULES_MAX + 8)
-#define MFT_TCP_OFF (MFT_DEV_OFF + PITH_MFT_DEV_MAX * (PITH_MFT_NAME_MAX + 8))
-#define MFT_SIZE    (MFT_TCP_OFF + 6 * 4 + 2 * 4)
+#define PAGE          4096ull
+#define EH_SIZE       64 /* sizeof(Elf64_Ehdr) */
+#define PH_SIZE       56 /* sizeof(Elf64_Phdr) */
+#define MFT_DEV_OFF   (8 + PITH_MFT_NAME_MAX + PITH_MFT_MODULES_MAX + 8)
+#define MFT_TCP_OFF   (MFT_DEV_OFF + PITH_MFT_DEV_MAX * (PITH_MFT_NAME_MAX + 8))
+#define MFT_FILES_OFF (MFT_TCP_OFF + 6 * 4)
+#define MFT_SIZE      (MFT_FILES_OFF + 2 * 4)
 
 _Static_assert(MFT_SIZE == sizeof(struct pith_mft), "manifest note layout");
 
@@ -54,6 +55,8 @@ static void mft_decode(struct bv *d, struct pith_mft *m)
     m->tcp.mem = bv_le32(d, MFT_TCP_OFF + 12);
     m->tcp.backlog = bv_le32(d, MFT_TCP_OFF + 16);
     m->tcp.time_wait = bv_le32(d, MFT_TCP_OFF + 20);
+    m->nfiles = bv_le32(d, MFT_FILES_OFF);
+    m->files_bytes = bv_le32(d, MFT_FILES_OFF + 4);
 }
 
 /*

@@ -18,7 +18,7 @@ expect_line "build: --sanitize needs unix" 2 "pith: build: --sanitize needs -t u
 mkdir bad
 printf 'name bad\nnet service\ndevice block storage\n' >bad/manifest
 expect_line "build: manifest error names file and line" 1 \
-    "bad/manifest:3: unknown keyword 'device': expected name, net, block, modules or tcp" -- "$PITH" build bad
+    "bad/manifest:3: unknown keyword 'device': expected name, net, block, modules, tcp or files" -- "$PITH" build bad
 printf 'name bad\nmodules alloc nosuchmodule\n' >bad/manifest
 expect_line "build: unknown module" 1 "bad/manifest:2: unknown module 'nosuchmodule'" -- "$PITH" build bad
 printf 'name bad\n\ntcp conns=10\ntcp sndbuf=12Q\n' >bad/manifest

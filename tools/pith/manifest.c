@@ -173,15 +173,103 @@ static int tcp_line(const char *file, unsigned lineno, char **w, int nw,
     return 0;
 }
 
+/* Appends (name) to the module list of (m); -1 when it does not fit. */
+static int add_module(struct pith_mft *m, const char *name)
+{
+    size_t have = strlen(m->modules), len = strlen(name);
+
+    if (have + 1 + len + 1 > sizeof m->modules)
+        return -1;
+    if (have)
+        m->modules[have++] = ' ';
+    memcpy(m->modules + have, name, len + 1);
+    return 0;
+}
+
+static int has_module(const struct pith_mft *m, const char *name)
+{
+    size_t len = strlen(name);
+    const char *p = m->modules;
+
+    while ((p = strstr(p, name))) {
+        if ((p == m->modules || p[-1] == ' ') &&
+            (p[len] == ' ' || p[len] == '\0'))
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
+/*
+ * Adds the folder (dir) of a `files` line (lineno) to (f), without its
+ * trailing slashes: a relative path inside the app folder, not the
+ * objects' _build, and not inside (or holding) a folder already listed.
+ */
+static int files_dir(const char *file, unsigned lineno, const char *dir,
+                     struct manifest_files *f, char *err, size_t errlen)
+{
+    size_t len = strlen(dir), i, start;
+    struct manifest_dir *d;
+    unsigned j;
+
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    for (start = 0, i = 0; i <= len; i++) {
+        size_t n = i - start;
+        if (i < len && dir[i] != '/')
+            continue;
+        if (n == 0 || (n == 1 && dir[start] == '.') ||
+            (n == 2 && dir[start] == '.' && dir[start + 1] == '.'))
+            return fail(err, errlen, file, lineno,
+                        "files: bad folder '%s': expected a path inside "
+                        "the app folder, such as site or zones/primary",
+                        dir);
+        if (start == 0 && n == 6 && strncmp(dir, "_build", 6) == 0)
+            return fail(err, errlen, file, lineno,
+                        "files: bad folder '%s': _build holds what pith "
+                        "build makes",
+                        dir);
+        start = i + 1;
+    }
+    for (j = 0; j < f->n; j++) {
+        const char *o = f->dir[j].path;
+        size_t ol = strlen(o), short_len = ol < len ? ol : len;
+        if (strncmp(o, dir, short_len) != 0)
+            continue;
+        if (ol == len)
+            return fail(err, errlen, file, lineno, "files: '%.*s' listed twice",
+                        (int)len, dir);
+        if ((ol < len ? dir[ol] : o[len]) == '/')
+            return fail(err, errlen, file, lineno,
+                        "files: '%.*s' overlaps '%s' (line %u)", (int)len, dir,
+                        o, f->dir[j].line);
+    }
+    if (f->n == MANIFEST_FILES_MAX)
+        return fail(err, errlen, file, lineno, "files: more than %d folders",
+                    MANIFEST_FILES_MAX);
+    d = &f->dir[f->n++];
+    memcpy(d->path, dir, len); /* len < sizeof line <= sizeof d->path */
+    d->path[len] = '\0';
+    d->line = lineno;
+    return 0;
+}
+
 int manifest_parse(const char *file, const char *text, size_t len,
                    uint32_t target, int (*module_ok)(const char *name),
-                   struct pith_mft *m, char *err, size_t errlen)
+                   struct pith_mft *m, struct manifest_files *files, char *err,
+                   size_t errlen)
 {
+    struct manifest_files scratch;
     char line[512];
     size_t pos = 0;
-    unsigned lineno = 0;
+    unsigned lineno = 0, files_line = 0;
     int have_name = 0;
 
+    _Static_assert(sizeof line <= sizeof files->dir[0].path,
+                   "a files folder fits its slot");
+    if (!files)
+        files = &scratch;
+    files->n = 0;
     memset(m, 0, sizeof *m);
     m->version = PITH_MFT_VERSION;
     m->target = target;
@@ -247,31 +335,40 @@ int manifest_parse(const char *file, const char *text, size_t len,
                 return fail(err, errlen, file, lineno,
                             "expected 'modules NAME...'");
             for (i = 1; i < nw; i++) {
-                size_t have = strlen(m->modules), wl = strlen(w[i]);
                 if (!pith_mft_name_ok(w[i], PITH_MFT_NAME_MAX) ||
                     (module_ok && !module_ok(w[i])))
                     return fail(err, errlen, file, lineno,
                                 "unknown module '%s'", w[i]);
-                if (have + 1 + wl + 1 > sizeof m->modules)
+                if (add_module(m, w[i]) < 0)
                     return fail(err, errlen, file, lineno,
                                 "module list longer than %zu characters",
                                 sizeof m->modules - 1);
-                if (have)
-                    m->modules[have++] = ' ';
-                memcpy(m->modules + have, w[i], wl + 1);
             }
         } else if (strcmp(w[0], "tcp") == 0) {
             if (tcp_line(file, lineno, w, nw, &m->tcp, err, errlen) < 0)
                 return -1;
+        } else if (strcmp(w[0], "files") == 0) {
+            if (nw < 2)
+                return fail(err, errlen, file, lineno,
+                            "expected 'files DIR...'");
+            for (i = 1; i < nw; i++)
+                if (files_dir(file, lineno, w[i], files, err, errlen) < 0)
+                    return -1;
+            files_line = lineno;
         } else {
             return fail(err, errlen, file, lineno,
                         "unknown keyword '%s': expected name, net, block, "
-                        "modules or tcp",
+                        "modules, tcp or files",
                         w[0]);
         }
     }
     if (!have_name)
         return fail(err, errlen, file, 0, "no 'name NAME' line");
+    /* The files line brings the module that reads the table. */
+    if (files_line && !has_module(m, "files") &&
+        ((module_ok && !module_ok("files")) || add_module(m, "files") < 0))
+        return fail(err, errlen, file, files_line,
+                    "files: cannot add the module 'files'");
     return 0;
 }
 
@@ -318,9 +415,9 @@ int manifest_write_asm(const struct pith_mft *m, FILE *out)
         bytes(out, i < m->ndev ? m->dev[i].name : "", sizeof m->dev[i].name);
         fprintf(out, "    .long %u, 0\n", i < m->ndev ? m->dev[i].kind : 0);
     }
-    fprintf(out, "    .long %u, %u, %u, %u, %u, %u, 0, 0\n", m->tcp.conns,
+    fprintf(out, "    .long %u, %u, %u, %u, %u, %u, %u, %u\n", m->tcp.conns,
             m->tcp.sndbuf, m->tcp.rcvbuf, m->tcp.mem, m->tcp.backlog,
-            m->tcp.time_wait);
+            m->tcp.time_wait, m->nfiles, m->files_bytes);
     fprintf(out,
             "    .size pith_mft, %zu\n"
             "    .section .note.GNU-stack, \"\", @progbits\n",

@@ -13,7 +13,7 @@ static int parse(const char *text)
 {
     err[0] = '\0';
     return manifest_parse("app/manifest", text, strlen(text), PITH_TARGET_SPT,
-                          NULL, &m, err, sizeof err);
+                          NULL, &m, NULL, err, sizeof err);
 }
 
 static int only_alloc(const char *name)
@@ -69,7 +69,7 @@ static void test_errors(void)
                                 "expected 1 to 31 of [A-Za-z0-9_-]");
     REFUSE("name a\ndevice net x\n",
            "app/manifest:2: unknown keyword 'device': expected name, net, "
-           "block, modules or tcp");
+           "block, modules, tcp or files");
     REFUSE("name a\nmodules\n", "app/manifest:2: expected 'modules NAME...'");
     REFUSE("name "
            "abcdefghijabcdefghijabcdefghijab\n",
@@ -270,7 +270,7 @@ static void test_nul_inside(void)
 {
     static const char text[] = "name a\n\0net x\n";
     T_CHECK(manifest_parse("f", text, sizeof text - 1, PITH_TARGET_SPT, NULL,
-                           &m, err, sizeof err) == -1);
+                           &m, NULL, err, sizeof err) == -1);
     T_CHECKF(strcmp(err, "f:2: NUL byte in text") == 0, "got '%s'", err);
 }
 
@@ -301,11 +301,98 @@ static void test_limits(void)
 static void test_module_check(void)
 {
     T_CHECK(manifest_parse("m", "name a\nmodules alloc\n", 21, PITH_TARGET_UNIX,
-                           only_alloc, &m, err, sizeof err) == 0);
+                           only_alloc, &m, NULL, err, sizeof err) == 0);
     T_CHECK(manifest_parse("m", "name a\nmodules alloc tcp\n", 25,
-                           PITH_TARGET_UNIX, only_alloc, &m, err,
+                           PITH_TARGET_UNIX, only_alloc, &m, NULL, err,
                            sizeof err) == -1);
     T_CHECKF(strcmp(err, "m:2: unknown module 'tcp'") == 0, "got '%s'", err);
+}
+
+static struct manifest_files files;
+
+static int parse_files(const char *text)
+{
+    err[0] = '\0';
+    return manifest_parse("app/manifest", text, strlen(text), PITH_TARGET_SPT,
+                          NULL, &m, &files, err, sizeof err);
+}
+
+static void test_files(void)
+{
+    T_CHECK(parse_files("name a\nfiles zones site/\n\nfiles www/static// "
+                        "_buildx .well-known\n") == 0);
+    T_CHECK(files.n == 5);
+    T_CHECK(strcmp(files.dir[0].path, "zones") == 0 && files.dir[0].line == 2);
+    T_CHECK(strcmp(files.dir[1].path, "site") == 0 && files.dir[1].line == 2);
+    T_CHECK(strcmp(files.dir[2].path, "www/static") == 0 &&
+            files.dir[2].line == 4);
+    T_CHECK(strcmp(files.dir[3].path, "_buildx") == 0);
+    T_CHECK(strcmp(files.dir[4].path, ".well-known") == 0);
+    /* The line brings its module, once. */
+    T_CHECKF(strcmp(m.modules, "files") == 0, "got '%s'", m.modules);
+    T_CHECK(parse_files("name a\nfiles d\nmodules alloc\n") == 0);
+    T_CHECKF(strcmp(m.modules, "alloc files") == 0, "got '%s'", m.modules);
+    T_CHECK(parse_files("name a\nmodules files alloc\nfiles d\n") == 0);
+    T_CHECKF(strcmp(m.modules, "files alloc") == 0, "got '%s'", m.modules);
+    T_CHECK(parse_files("name a\nmodules filesx\nfiles d\n") == 0);
+    T_CHECKF(strcmp(m.modules, "filesx files") == 0, "got '%s'", m.modules);
+    /* Without the line, no files and no module. */
+    T_CHECK(parse_files("name a\nmodules alloc\n") == 0);
+    T_CHECK(files.n == 0 && strcmp(m.modules, "alloc") == 0);
+    /* Folders that overlap only by a prefix of their names do not. */
+    T_CHECK(parse_files("name a\nfiles ab a a-b a.b\n") == 0 && files.n == 4);
+}
+
+#define REFUSE_FILES(text, msg)                                                \
+    do {                                                                       \
+        T_CHECK(parse_files(text) == -1);                                      \
+        T_CHECKF(strcmp(err, msg) == 0, "got '%s'", err);                      \
+    } while (0)
+
+#define BAD_FOLDER(line, dir)                                                  \
+    "app/manifest:" line ": files: bad folder '" dir "': expected a path "     \
+    "inside the app folder, such as site or zones/primary"
+
+static void test_files_errors(void)
+{
+    char text[4096];
+    size_t n;
+    int i;
+
+    REFUSE_FILES("name a\nfiles\n", "app/manifest:2: expected 'files DIR...'");
+    REFUSE_FILES("name a\nfiles /etc\n", BAD_FOLDER("2", "/etc"));
+    REFUSE_FILES("name a\nfiles /\n", BAD_FOLDER("2", "/"));
+    REFUSE_FILES("name a\nfiles ok ../x\n", BAD_FOLDER("2", "../x"));
+    REFUSE_FILES("name a\nfiles a/../b\n", BAD_FOLDER("2", "a/../b"));
+    REFUSE_FILES("name a\nfiles a/..\n", BAD_FOLDER("2", "a/.."));
+    REFUSE_FILES("name a\nfiles .\n", BAD_FOLDER("2", "."));
+    REFUSE_FILES("name a\nfiles ./\n", BAD_FOLDER("2", "./"));
+    REFUSE_FILES("name a\nfiles ./a\n", BAD_FOLDER("2", "./a"));
+    REFUSE_FILES("name a\nfiles a//b\n", BAD_FOLDER("2", "a//b"));
+    REFUSE_FILES("name a\nfiles _build\n",
+                 "app/manifest:2: files: bad folder '_build': _build holds "
+                 "what pith build makes");
+    REFUSE_FILES("name a\nfiles _build/spt/\n",
+                 "app/manifest:2: files: bad folder '_build/spt/': _build "
+                 "holds what pith build makes");
+    REFUSE_FILES("name a\nfiles a\nfiles a/\n",
+                 "app/manifest:3: files: 'a' listed twice");
+    REFUSE_FILES("name a\nfiles a\nfiles b a/b\n",
+                 "app/manifest:3: files: 'a/b' overlaps 'a' (line 2)");
+    REFUSE_FILES("name a\nfiles x/y/z x/y\n",
+                 "app/manifest:2: files: 'x/y' overlaps 'x/y/z' (line 2)");
+    /* The module check applies to the module the line brings. */
+    T_CHECK(manifest_parse("m", "name a\nfiles d\n", 15, PITH_TARGET_SPT,
+                           only_alloc, &m, &files, err, sizeof err) == -1);
+    T_CHECKF(strcmp(err, "m:2: files: cannot add the module 'files'") == 0,
+             "got '%s'", err);
+
+    n = (size_t)snprintf(text, sizeof text, "name a\n");
+    for (i = 0; i < MANIFEST_FILES_MAX; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "files d%d\n", i);
+    T_CHECK(parse_files(text) == 0 && files.n == MANIFEST_FILES_MAX);
+    snprintf(text + n, sizeof text - n, "files one-more\n");
+    REFUSE_FILES(text, "app/manifest:34: files: more than 32 folders");
 }
 
 static void test_check_rejects(void)
@@ -341,5 +428,7 @@ int main(void)
     T_RUN(test_limits);
     T_RUN(test_module_check);
     T_RUN(test_check_rejects);
+    T_RUN(test_files);
+    T_RUN(test_files_errors);
     return t_done();
 }

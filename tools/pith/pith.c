@@ -3,6 +3,7 @@
  * a target, runs images with the right tender, and shows the manifest an
  * image carries.
  */
+#include "embed.h"
 #include "manifest.h"
 #include "../../tender/common/tender.h"
 
@@ -131,6 +132,35 @@ static int write_file(const char *path, const char *text, mode_t mode)
     return 0;
 }
 
+/*
+ * Writes (len) bytes of (text) to (path) unless it holds them already, so
+ * that make sees a generated file as new only when it changed. Returns 0
+ * or -1.
+ */
+static int write_if_changed(const char *path, const char *text, size_t len)
+{
+    char tmp[PATH_MAX + 8];
+    uint8_t *old;
+    size_t oldlen;
+    FILE *f;
+    int same = 0;
+
+    if (access(path, F_OK) == 0 && tender_read_file(path, &old, &oldlen) == 0) {
+        same = oldlen == len && memcmp(old, text, len) == 0;
+        free(old);
+    }
+    if (same)
+        return 0;
+    if (fmt(tmp, sizeof tmp, "%s.tmp", path) < 0)
+        return -1;
+    if (!(f = fopen(tmp, "w")) || fwrite(text, 1, len, f) != len ||
+        fclose(f) != 0 || rename(tmp, path) < 0) {
+        tender_err("build: %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- pith new ---- */
 
 static int cmd_new(int argc, char **argv)
@@ -168,7 +198,9 @@ static int cmd_new(int argc, char **argv)
              "#   net service      (pith run ... --net:service=TAP)\n"
              "#   block storage    (pith run ... --block:storage=FILE)\n"
              "# pith modules the app links, e.g.:\n"
-             "#   modules alloc\n",
+             "#   modules alloc\n"
+             "# Folders whose files go into the image (<pith/files.h>):\n"
+             "#   files site\n",
              name, name);
     if (write_file(path, text, 0644) < 0)
         return 1;
@@ -216,8 +248,12 @@ static int cmd_build(int argc, char **argv)
 {
     const char *appdir = ".", *tname = "spt", *out = NULL;
     char mpath[PATH_MAX], absdir[PATH_MAX], objdir[PATH_MAX];
-    char mfts[PATH_MAX + 16];
-    char outbuf[PATH_MAX + 64], err[512], vars[10][PATH_MAX + 32];
+    char mfts[PATH_MAX + 16], filess[PATH_MAX + 16];
+    char outbuf[PATH_MAX + 64], err[512], vars[11][PATH_MAX + 32];
+    struct manifest_files files;
+    struct embed embed;
+    char *asm_text = NULL;
+    size_t asm_len = 0;
     int sanitize = 0, verbose = 0, i, rc;
     uint32_t target;
     struct pith_mft m;
@@ -225,7 +261,7 @@ static int cmd_build(int argc, char **argv)
     uint8_t *text;
     size_t len;
     FILE *f;
-    char *mk[16];
+    char *mk[20];
     int nmk = 0;
 
     for (i = 1; i < argc; i++) {
@@ -281,7 +317,7 @@ static int cmd_build(int argc, char **argv)
     if (tender_read_file(mpath, &text, &len) < 0)
         return 1;
     rc = manifest_parse(mpath, (const char *)text, len, target, module_ok, &m,
-                        err, sizeof err);
+                        &files, err, sizeof err);
     free(text);
     if (rc < 0) {
         fprintf(stderr, "%s\n", err);
@@ -295,6 +331,22 @@ static int cmd_build(int argc, char **argv)
         tender_err("build: %s: %s", appdir, strerror(errno));
         return 1;
     }
+    if (embed_collect(absdir, mpath, &files, &embed, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    /* The note counts the files for `pith inspect` (64M fits 32 bits). */
+    m.nfiles = (uint32_t)embed.n;
+    m.files_bytes = (uint32_t)embed.bytes;
+    f = open_memstream(&asm_text, &asm_len);
+    rc = !f || embed_write_asm(&embed, absdir, target, f) < 0;
+    if (f && fclose(f) != 0)
+        rc = 1;
+    embed_free(&embed);
+    if (rc) {
+        tender_err("build: out of memory");
+        return 1;
+    }
     if (fmt(objdir, sizeof objdir, "%s/_build/%s%s", absdir, tname,
             sanitize ? "-san" : "") < 0 ||
         fmt(mfts, sizeof mfts, "mkdir -p '%s'", objdir) < 0)
@@ -303,6 +355,12 @@ static int cmd_build(int argc, char **argv)
         tender_err("build: cannot create %s", objdir);
         return 1;
     }
+    /* The files' table, rewritten only when a file changed: an
+     * unchanged one costs no reassembly of what may be 64M. */
+    if (fmt(filess, sizeof filess, "%s/files.s", objdir) < 0 ||
+        write_if_changed(filess, asm_text, asm_len) < 0)
+        return 1;
+    free(asm_text);
     if (fmt(mfts, sizeof mfts, "%s/manifest.S", objdir) < 0)
         return 1;
     f = fopen(mfts, "w");
@@ -328,9 +386,10 @@ static int cmd_build(int argc, char **argv)
         fmt(vars[6], sizeof vars[6], "OBJDIR=%s", objdir) < 0 ||
         fmt(vars[7], sizeof vars[7], "MFT_S=%s", mfts) < 0 ||
         fmt(vars[8], sizeof vars[8], "OUT=%s", out) < 0 ||
-        fmt(vars[9], sizeof vars[9], "SANITIZE=%d", sanitize) < 0)
+        fmt(vars[9], sizeof vars[9], "SANITIZE=%d", sanitize) < 0 ||
+        fmt(vars[10], sizeof vars[10], "FILES_S=%s", filess) < 0)
         return 1;
-    for (i = 0; i < 10; i++)
+    for (i = 0; i < 11; i++)
         mk[nmk++] = vars[i];
     mk[nmk] = NULL;
     rc = run_wait(mk);
@@ -395,6 +454,8 @@ static int cmd_inspect(int argc, char **argv)
                elf.mft.dev[i].name);
     if (manifest_tcp_str(&elf.mft.tcp, tcp, sizeof tcp) > 0)
         printf("tcp:     %s\n", tcp);
+    if (elf.mft.nfiles)
+        printf("files:   %u (%u bytes)\n", elf.mft.nfiles, elf.mft.files_bytes);
     return 0;
 }
 
