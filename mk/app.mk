@@ -6,7 +6,8 @@
 #   FILES_S the generated table of the manifest's files (assembler)
 #   OUT     the image to write     SANITIZE=1 (unix) for ASan + UBSan
 # The image links the runtime, the target's platform layer and exactly the
-# modules the manifest names, with unreferenced sections collected.
+# modules the manifest names, with unreferenced sections collected. Apps
+# include service headers by folder: #include <dns/auth.h> (svc/dns).
 
 .DEFAULT_GOAL := image
 include $(ROOT)/mk/flags.mk
@@ -62,7 +63,7 @@ $(OBJDIR)/root/%.o: $(ROOT)/%.c
 
 $(OBJDIR)/app/%.o: $(APPDIR)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -I$(APPDIR) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) -I$(APPDIR) -I$(ROOT)/svc -MMD -MP -c -o $@ $<
 
 $(OBJDIR)/manifest.o: $(MFT_S)
 	$(CC) -c -o $@ $<
