@@ -272,10 +272,16 @@ void tcp_output(struct tcp_conn *c)
     if (c->fl & TCP_F_RECOVERY) {
         while ((pipe = tcp_pipe(c)) < c->cc.cwnd &&
                (len = tcp_next_hole(c, &seq)) > 0) {
+            /* A hole may reach our FIN's number: data up to the end of
+             * the buffer, and the FIN. */
+            uint32_t dend = c->snd_una + c->slen, dlen;
             flags = TCP_ACK;
-            if (seq + len == c->snd_una + c->slen && (c->fl & TCP_F_FIN_SENT))
+            dlen =
+                tcp_seq_lt(seq, dend) ? tcp_seq_min(seq + len, dend) - seq : 0;
+            if ((c->fl & TCP_F_FIN_SENT) && seq + dlen == dend &&
+                tcp_seq_gt(seq + len, dend))
                 flags |= TCP_FIN;
-            tcp_xmit(c, seq, len, flags);
+            tcp_xmit(c, seq, dlen, flags);
             c->high_rxt = seq + len;
             c->net->st.tcp.retransmits++;
             tcp_rtt_retransmit(&c->rtt);
