@@ -18,6 +18,7 @@
 extern void udp_attach(struct net *n) __attribute__((weak));
 extern void tcp_attach(struct net *n) __attribute__((weak));
 extern void tcp_detach(struct net *n) __attribute__((weak));
+extern void tcp_flush(struct net *n) __attribute__((weak));
 extern void tcp_gauges(const struct net *n, struct net_stats *st)
     __attribute__((weak));
 /* Likewise the DHCP client (net/dhcp/dhcp.h), which the stack calls only
@@ -83,6 +84,8 @@ void net_tick(struct net *n)
 
 void net_kick(struct net *n)
 {
+    if (tcp_flush)
+        tcp_flush(n);
     if (n->kick)
         net_tick(n);
 }

@@ -80,6 +80,13 @@ void tcp_detach(struct net *n)
 
     if (!ts)
         return;
+    while (ts->outq) {
+        struct tcp_conn *c = ts->outq;
+        ts->outq = c->out_next;
+        c->fl &= ~(uint32_t)TCP_F_OUTQ;
+        if (!(c->fl & TCP_F_HASHED)) /* dead, waiting for the queue */
+            tcp_conn_free(c);
+    }
     for (i = 0; i < (1u << TCP_HASH_BITS); i++)
         while (ts->hash[i]) {
             ts->hash[i]->fl |= TCP_F_APP_GONE;
@@ -135,7 +142,7 @@ static void tcp_conn_unhash(struct tcp_stack *ts, struct tcp_conn *c)
         pp = &(*pp)->hnext;
     if (*pp)
         *pp = c->hnext;
-    c->fl &= (uint16_t)~TCP_F_HASHED;
+    c->fl &= ~(uint32_t)TCP_F_HASHED;
 }
 
 static void tcp_tw_unlink(struct tcp_stack *ts, struct tcp_conn *c)
@@ -150,7 +157,7 @@ static void tcp_tw_unlink(struct tcp_stack *ts, struct tcp_conn *c)
         c->tw_next->tw_prev = c->tw_prev;
     else
         ts->tw_tail = c->tw_prev;
-    c->fl &= (uint16_t)~TCP_F_TW_LIST;
+    c->fl &= ~(uint32_t)TCP_F_TW_LIST;
     ts->time_wait--;
 }
 
@@ -172,6 +179,14 @@ static void tcp_conn_free(struct tcp_conn *c)
     free(c);
 }
 
+/* Frees dead (c) unless a call is using it or it waits in the output
+ * queue: then whoever finishes with it frees it (tcp_conn_done()). */
+static void tcp_conn_release(struct tcp_conn *c)
+{
+    if (!c->busy && !(c->fl & TCP_F_OUTQ))
+        tcp_conn_free(c);
+}
+
 struct tcp_conn *tcp_conn_new(struct net *n, const struct tcp_tuple *t)
 {
     struct tcp_stack *ts = n->tcp;
@@ -182,12 +197,9 @@ struct tcp_conn *tcp_conn_new(struct net *n, const struct tcp_tuple *t)
     if (ts->conns >= ts->lim.conns && ts->tw_head) {
         struct tcp_conn *old = ts->tw_head;
         n->st.tcp.time_wait_reclaimed++;
-        old->state = TCP_CLOSED;
-        if (old->busy) {
-            n->st.tcp.conn_refused++;
-            return NULL;
-        }
-        tcp_conn_free(old);
+        tcp_tw_unlink(ts, old);
+        tcp_conn_drop(old, PITH_OK);
+        tcp_conn_release(old);
     }
     if (ts->conns >= ts->lim.conns || ts->mem + sizeof *c > ts->lim.mem) {
         n->st.tcp.conn_refused++;
@@ -253,7 +265,7 @@ void tcp_conn_time_wait(struct tcp_conn *c)
     c->state = TCP_TIME_WAIT;
     c->t_rtx = c->t_keep = 0;
     c->t_end = ev_now() + 2 * TCP_MSL_NS;
-    c->fl &= (uint16_t)~TCP_F_RECOVERY;
+    c->fl &= ~(uint32_t)TCP_F_RECOVERY;
     if (c->snd.buf)
         tcp_ring_release(&c->snd, &ts->mem);
     c->slen = 0;
@@ -272,8 +284,7 @@ void tcp_conn_time_wait(struct tcp_conn *c)
         c->net->st.tcp.time_wait_reclaimed++;
         tcp_tw_unlink(ts, old);
         tcp_conn_drop(old, PITH_OK);
-        if (!old->busy)
-            tcp_conn_free(old);
+        tcp_conn_release(old);
     }
 }
 
@@ -319,8 +330,48 @@ void tcp_conn_done(struct tcp_conn *c)
             c->fl |= TCP_F_APP_GONE;
     }
     c->busy--;
-    if ((c->fl & TCP_F_DEAD) && !c->busy)
+    if ((c->fl & TCP_F_DEAD) && !c->busy && !(c->fl & TCP_F_OUTQ))
         tcp_conn_free(c);
+}
+
+void tcp_output_later(struct tcp_conn *c)
+{
+    struct tcp_stack *ts = c->net->tcp;
+
+    if (c->fl & TCP_F_OUTQ)
+        return;
+    c->fl |= TCP_F_OUTQ;
+    c->out_next = ts->outq;
+    ts->outq = c;
+    c->net->kick = 1;
+}
+
+void tcp_flush(struct net *n)
+{
+    struct tcp_stack *ts = n->tcp;
+    struct tcp_conn *c;
+
+    if (!ts || ts->flushing)
+        return;
+    ts->flushing = 1;
+    ts->depth++;
+    while ((c = ts->outq) != NULL) {
+        ts->outq = c->out_next;
+        c->fl &= ~(uint32_t)TCP_F_OUTQ;
+        c->busy++;
+        if (!(c->fl & TCP_F_DEAD))
+            tcp_output(c);
+        c->busy--;
+        tcp_conn_done(c);
+    }
+    ts->depth--;
+    ts->flushing = 0;
+}
+
+void tcp_kick(struct net *n)
+{
+    if (n->tcp && n->tcp->depth == 0)
+        net_kick(n);
 }
 
 /* ---- The app's calls ---- */
@@ -417,6 +468,7 @@ int tcp_connect(struct net *n, uint32_t dst, uint16_t dport, tcp_event_fn fn,
     tcp_send_syn(c);
     tcp_conn_timer(c);
     c->busy--;
+    tcp_kick(n);
     return PITH_OK;
 }
 
@@ -435,7 +487,8 @@ size_t tcp_write_room(const struct tcp_conn *c)
 
 long tcp_write(struct tcp_conn *c, const void *buf, size_t len)
 {
-    struct tcp_stack *ts = c->net->tcp;
+    struct net *n = c->net;
+    struct tcp_stack *ts = n->tcp;
     uint32_t take;
 
     if (c->err)
@@ -468,6 +521,7 @@ long tcp_write(struct tcp_conn *c, const void *buf, size_t len)
         tcp_output(c);
         c->busy--;
         tcp_conn_done(c);
+        tcp_kick(n);
     }
     return (long)take;
 }
@@ -483,7 +537,8 @@ size_t tcp_peek(struct tcp_conn *c, struct bv *v)
 
 void tcp_consume(struct tcp_conn *c, size_t n)
 {
-    struct tcp_stack *ts = c->net->tcp;
+    struct net *net = c->net;
+    struct tcp_stack *ts = net->tcp;
 
     if (n > c->rlen)
         n = c->rlen;
@@ -496,6 +551,7 @@ void tcp_consume(struct tcp_conn *c, size_t n)
         tcp_output(c);
         c->busy--;
         tcp_conn_done(c);
+        tcp_kick(net);
     }
 }
 
@@ -515,6 +571,8 @@ size_t tcp_readable(const struct tcp_conn *c)
 
 void tcp_shutdown(struct tcp_conn *c)
 {
+    struct net *n = c->net;
+
     if (c->fl & (TCP_F_SHUT_WR | TCP_F_DEAD))
         return;
     c->fl |= TCP_F_SHUT_WR;
@@ -537,6 +595,7 @@ void tcp_shutdown(struct tcp_conn *c)
         tcp_output(c);
     c->busy--;
     tcp_conn_done(c);
+    tcp_kick(n);
 }
 
 static void tcp_reset_conn(struct tcp_conn *c)
@@ -554,6 +613,8 @@ static void tcp_reset_conn(struct tcp_conn *c)
 
 void tcp_abort(struct tcp_conn *c)
 {
+    struct net *n = c->net;
+
     if (c->fl & TCP_F_DEAD) {
         c->fl |= TCP_F_APP_GONE;
         return;
@@ -562,6 +623,7 @@ void tcp_abort(struct tcp_conn *c)
     c->fl |= TCP_F_APP_GONE;
     tcp_conn_drop(c, PITH_EIO);
     tcp_conn_done(c);
+    tcp_kick(n);
 }
 
 void tcp_close(struct tcp_conn *c)
@@ -594,7 +656,7 @@ void tcp_nodelay(struct tcp_conn *c, int on)
     if (on)
         c->fl |= TCP_F_NODELAY;
     else
-        c->fl &= (uint16_t)~TCP_F_NODELAY;
+        c->fl &= ~(uint32_t)TCP_F_NODELAY;
 }
 
 void tcp_keepalive(struct tcp_conn *c, uint64_t idle, uint64_t interval,

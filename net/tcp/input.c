@@ -24,7 +24,6 @@ static void tcp_send_bare(struct net *n, const struct tcp_tuple *t,
     n->st.tcp.tx++;
     if (h->flags & TCP_RST)
         n->st.tcp.tx_rst++;
-    net_kick(n);
 }
 
 void tcp_send_reset(struct net *n, const struct tcp_tuple *t,
@@ -313,8 +312,7 @@ static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
     c->ev |= TCP_EVB_READABLE;
     /* RFC 9293 3.8.6.3 / RFC 5681 4.2: an ACK at least every second
      * full-sized segment, else within the delayed-ACK time. */
-    c->acks_owed += len >= c->mss ? 2 : 1;
-    if (c->acks_owed >= 4 || (c->acks_owed >= 2 && len >= c->mss))
+    if (++c->acks_owed >= 2)
         c->fl |= TCP_F_ACK_NOW;
 }
 
@@ -445,7 +443,7 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         if (c->fl & TCP_F_RECOVERY) {
             if (tcp_seq_gt(ack, c->recover)) {
                 /* Full ACK (RFC 6582 3.2 step 3). */
-                c->fl &= (uint16_t)~TCP_F_RECOVERY;
+                c->fl &= ~(uint32_t)TCP_F_RECOVERY;
                 flight = c->snd_max - c->snd_una;
                 c->cc.cwnd = c->cc.ssthresh < flight + c->mss ? c->cc.ssthresh
                                                               : flight + c->mss;
@@ -463,7 +461,7 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         c->t_rtx = c->snd_max != c->snd_una ? now + c->rtt.rto : 0;
         if ((c->fl & TCP_F_WANT_W) &&
             c->sbuf_max - c->slen >= c->sbuf_max / 4) {
-            c->fl &= (uint16_t)~TCP_F_WANT_W;
+            c->fl &= ~(uint32_t)TCP_F_WANT_W;
             c->ev |= TCP_EVB_WRITABLE;
         }
     } else if (ack == c->snd_una && dlen == 0 &&
@@ -709,10 +707,25 @@ static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
     }
 out:
     if (!(c->fl & TCP_F_DEAD))
-        tcp_output(c);
+        tcp_output_later(c);
 }
 
+static void tcp_input_(struct net *n, struct ip4_pkt *p);
+
+/* Segments arrive from the device watcher, which runs net_kick() (and
+ * so tcp_flush()) once the frames of its turn are in. */
 void tcp_input(struct net *n, struct ip4_pkt *p)
+{
+    if (tcp_stack_get(n) < 0) {
+        n->st.tcp.rx++;
+        return;
+    }
+    n->tcp->depth++;
+    tcp_input_(n, p);
+    n->tcp->depth--;
+}
+
+static void tcp_input_(struct net *n, struct ip4_pkt *p)
 {
     struct tcp_listener *l;
     struct tcp_conn *c;
@@ -733,8 +746,6 @@ void tcp_input(struct net *n, struct ip4_pkt *p)
         n->st.tcp.rx_checksum++;
         return;
     }
-    if (tcp_stack_get(n) < 0)
-        return;
     t.laddr = p->dst;
     t.raddr = p->src;
     t.lport = h.dport;
@@ -827,7 +838,7 @@ void tcp_icmp_error(struct net *n, uint32_t src, uint32_t dst, struct bv *quote,
             /* What was sent in larger segments is lost: send it again,
              * without a congestion response (RFC 1191 6.5). */
             c->snd_nxt = c->snd_una;
-            c->fl &= (uint16_t)~TCP_F_RECOVERY;
+            c->fl &= ~(uint32_t)TCP_F_RECOVERY;
             c->nsb = 0;
             tcp_rtt_retransmit(&c->rtt);
             tcp_output(c);

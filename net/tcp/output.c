@@ -133,10 +133,9 @@ static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
     if (flags & TCP_ACK) {
         c->last_ack_sent = c->rcv_nxt;
         c->acks_owed = 0;
-        c->fl &= (uint16_t)~TCP_F_ACK_NOW;
+        c->fl &= ~(uint32_t)TCP_F_ACK_NOW;
         c->t_delack = 0;
     }
-    net_kick(n);
     return rc;
 }
 
@@ -262,7 +261,7 @@ void tcp_output(struct tcp_conn *c)
         break;
     case TCP_TIME_WAIT:
         if (c->fl & TCP_F_ACK_NOW)
-            tcp_xmit(c, c->snd_nxt, 0, TCP_ACK);
+            tcp_xmit(c, c->snd_max, 0, TCP_ACK);
         goto timers;
     default:
         goto timers;
@@ -351,12 +350,16 @@ void tcp_output(struct tcp_conn *c)
             break;
     }
 
+    /* A bare ACK takes the highest number sent, not SND.NXT: after a
+     * timeout SND.NXT steps back to resend (go-back-N) and the peer,
+     * which may have all of it, would find the ACK outside its window
+     * and drop it (RFC 9293 3.10.7.4), its acknowledgment unread. */
     if (!sent && (c->fl & TCP_F_ACK_NOW))
-        tcp_xmit(c, c->snd_nxt, 0, TCP_ACK);
+        tcp_xmit(c, c->snd_max, 0, TCP_ACK);
     else if (!sent && c->acks_owed && !c->t_delack)
         c->t_delack = now + TCP_DELACK_NS;
     else if (!sent && tcp_window_update_due(c))
-        tcp_xmit(c, c->snd_nxt, 0, TCP_ACK); /* window update */
+        tcp_xmit(c, c->snd_max, 0, TCP_ACK); /* window update */
 
     /* Persist: data waits and nothing is out, so no ACK will come to
      * move things: the window is shut, or too small for sender SWS
@@ -457,7 +460,7 @@ static void tcp_rtx_fire(struct tcp_conn *c, uint64_t now)
     /* RFC 5681 3.1 and RFC 6582 4: one segment from SND.UNA, the rest
      * as the window reopens (go-back-N); forget SACK (RFC 2018 8). */
     tcp_cc_timeout(&c->cc, flight);
-    c->fl &= (uint16_t)~TCP_F_RECOVERY;
+    c->fl &= ~(uint32_t)TCP_F_RECOVERY;
     c->recover = c->snd_max - 1;
     c->high_rxt = c->snd_una;
     c->dupacks = 0;
@@ -495,9 +498,11 @@ static void tcp_keep_fire(struct tcp_conn *c, uint64_t now)
 static void tcp_timer_fn(struct ev_timer *t, void *arg)
 {
     struct tcp_conn *c = arg;
+    struct net *n = c->net;
     uint64_t now = ev_now();
 
     (void)t;
+    c->net->tcp->depth++;
     c->busy++;
     if (c->t_end && now >= c->t_end) {
         c->t_end = 0;
@@ -519,6 +524,7 @@ static void tcp_timer_fn(struct ev_timer *t, void *arg)
         tcp_conn_timer(c);
     c->busy--;
     tcp_conn_done(c);
+    tcp_kick(n);
 }
 
 void tcp_timer_init(struct tcp_conn *c)

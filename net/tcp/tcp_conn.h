@@ -58,22 +58,23 @@ enum tcp_state {
 #define TCP_EVB_CLOSED    0x20
 
 /* Flags (conn->fl). */
-#define TCP_F_TS       0x0001 /* timestamps agreed (RFC 7323) */
-#define TCP_F_SACK     0x0002 /* SACK agreed (RFC 2018) */
-#define TCP_F_WS       0x0004 /* window scaling agreed */
-#define TCP_F_NODELAY  0x0008 /* Nagle off */
-#define TCP_F_SHUT_WR  0x0010 /* the app shut down writing: FIN to send */
-#define TCP_F_FIN_SENT 0x0020 /* our FIN took sequence number snd_fin */
-#define TCP_F_APP_GONE 0x0040 /* tcp_close()d: no callbacks, orphan */
-#define TCP_F_DEAD     0x0080 /* to be freed when no longer busy */
-#define TCP_F_ACK_NOW  0x0100 /* send an ACK at the next output */
-#define TCP_F_RECOVERY 0x0200 /* in fast recovery (RFC 6582) */
-#define TCP_F_WANT_W   0x0400 /* a write was short: tell WRITABLE */
-#define TCP_F_SYN_LOST 0x0800 /* the SYN or SYN-ACK was retransmitted */
-#define TCP_F_RCV_FIN  0x1000 /* the peer's FIN arrived */
-#define TCP_F_COOKIE   0x2000 /* made from a SYN cookie */
-#define TCP_F_HASHED   0x4000 /* in the connection table */
-#define TCP_F_TW_LIST  0x8000 /* in the TIME_WAIT list */
+#define TCP_F_TS       0x0001  /* timestamps agreed (RFC 7323) */
+#define TCP_F_SACK     0x0002  /* SACK agreed (RFC 2018) */
+#define TCP_F_WS       0x0004  /* window scaling agreed */
+#define TCP_F_NODELAY  0x0008  /* Nagle off */
+#define TCP_F_SHUT_WR  0x0010  /* the app shut down writing: FIN to send */
+#define TCP_F_FIN_SENT 0x0020  /* our FIN took sequence number snd_fin */
+#define TCP_F_APP_GONE 0x0040  /* tcp_close()d: no callbacks, orphan */
+#define TCP_F_DEAD     0x0080  /* to be freed when no longer busy */
+#define TCP_F_ACK_NOW  0x0100  /* send an ACK at the next output */
+#define TCP_F_RECOVERY 0x0200  /* in fast recovery (RFC 6582) */
+#define TCP_F_WANT_W   0x0400  /* a write was short: tell WRITABLE */
+#define TCP_F_SYN_LOST 0x0800  /* the SYN or SYN-ACK was retransmitted */
+#define TCP_F_RCV_FIN  0x1000  /* the peer's FIN arrived */
+#define TCP_F_COOKIE   0x2000  /* made from a SYN cookie */
+#define TCP_F_HASHED   0x4000  /* in the connection table */
+#define TCP_F_TW_LIST  0x8000  /* in the TIME_WAIT list */
+#define TCP_F_OUTQ     0x10000 /* in the stack's output queue */
 
 struct tcp_range {
     uint32_t l, r; /* [l, r) in sequence space */
@@ -83,6 +84,7 @@ struct tcp_conn {
     struct net *net;
     struct tcp_conn *hnext;             /* hash chain */
     struct tcp_conn *tw_next, *tw_prev; /* TIME_WAIT list, oldest first */
+    struct tcp_conn *out_next;          /* output queue (TCP_F_OUTQ) */
     struct tcp_listener *lis;           /* SYN_RECEIVED: who will accept */
     tcp_event_fn fn;
     void *arg;
@@ -96,7 +98,7 @@ struct tcp_conn {
     uint8_t nsb;
     uint8_t retries; /* expiries of the retransmission timer in a row */
     uint8_t keep_sent;
-    uint16_t fl;
+    uint32_t fl;
     int err;
 
     /* Send sequence space (RFC 9293 3.3.1). snd_max: highest sent. */
@@ -146,6 +148,9 @@ struct tcp_stack {
     struct tcp_limits lim;
     struct tcp_listener *listeners;
     struct tcp_conn *tw_head, *tw_tail;
+    struct tcp_conn *outq; /* connections to send for after this burst */
+    int flushing;
+    int depth; /* engine entries in progress (input, timers, flush) */
     uint16_t next_port;
     uint64_t conns, established, time_wait, mem;
     struct tcp_conn *hash[1u << TCP_HASH_BITS];
@@ -167,6 +172,24 @@ struct tcp_conn *tcp_conn_new(struct net *n, const struct tcp_tuple *t);
 
 /* Sends what the windows and the state allow, and the ACK owed. */
 void tcp_output(struct tcp_conn *c);
+
+/*
+ * Queues (c) for tcp_output() once the frames read in this turn are all
+ * in (tcp_flush(), from net_kick()): the segments of one burst from a
+ * peer get one ACK, not one each.
+ */
+void tcp_output_later(struct tcp_conn *c);
+
+/* Runs the queued tcp_output()s of (n). */
+void tcp_flush(struct net *n);
+
+/*
+ * On the way out of an app's call or a timer: when no engine call is in
+ * progress (the app called from outside any TCP callback), flushes the
+ * queue and lets the stack arm its timer (net_kick()); inside one, the
+ * outermost call does it.
+ */
+void tcp_kick(struct net *n);
 
 /* Sends a SYN (active open) or SYN-ACK (passive). */
 void tcp_send_syn(struct tcp_conn *c);

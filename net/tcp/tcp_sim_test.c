@@ -474,8 +474,16 @@ static void test_transfer_clean(void)
     stats(&na, &sa);
     stats(&nb, &sb);
     T_CHECKF(sa.tcp.retransmits == 0 && sb.tcp.retransmits == 0,
-             "retransmits %llu %llu", (unsigned long long)sa.tcp.retransmits,
-             (unsigned long long)sb.tcp.retransmits);
+             "retransmits %llu %llu (timeouts %llu %llu, recoveries %llu "
+             "%llu, drops %llu %llu)",
+             (unsigned long long)sa.tcp.retransmits,
+             (unsigned long long)sb.tcp.retransmits,
+             (unsigned long long)sa.tcp.timeouts,
+             (unsigned long long)sb.tcp.timeouts,
+             (unsigned long long)sa.tcp.fast_recoveries,
+             (unsigned long long)sb.tcp.fast_recoveries,
+             (unsigned long long)sim.dropped[0],
+             (unsigned long long)sim.dropped[1]);
     T_CHECK(sa.tcp.active_opens == 1 && sb.tcp.passive_opens == 1);
     /* Who closed first waits in TIME_WAIT. */
     T_CHECK(sa.tcp.time_wait + sb.tcp.time_wait >= 1);
