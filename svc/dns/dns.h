@@ -32,17 +32,17 @@
 #define DNS_OFF_ARCOUNT 10
 
 /* Flags (the 16 bits after the id). */
-#define DNS_QR          0x8000
-#define DNS_OPCODE_MASK 0x7800
+#define DNS_QR           0x8000
+#define DNS_OPCODE_MASK  0x7800
 #define DNS_OPCODE_SHIFT 11
-#define DNS_AA          0x0400
-#define DNS_TC          0x0200
-#define DNS_RD          0x0100
-#define DNS_RA          0x0080
-#define DNS_Z           0x0040
-#define DNS_AD          0x0020
-#define DNS_CD          0x0010
-#define DNS_RCODE_MASK  0x000f
+#define DNS_AA           0x0400
+#define DNS_TC           0x0200
+#define DNS_RD           0x0100
+#define DNS_RA           0x0080
+#define DNS_Z            0x0040
+#define DNS_AD           0x0020
+#define DNS_CD           0x0010
+#define DNS_RCODE_MASK   0x000f
 
 #define DNS_OPCODE_QUERY  0
 #define DNS_OPCODE_NOTIFY 4
@@ -90,12 +90,12 @@
 #define DNS_T_CAA        257
 
 /* RFC 1035 2.3.4, RFC 6891 */
-#define DNS_NAME_MAX     255 /* octets of a name in wire form, root included */
-#define DNS_LABEL_MAX    63
-#define DNS_UDP_MIN      512 /* payload without EDNS */
-#define DNS_EDNS_MAX     4096 /* largest UDP payload we send */
-#define DNS_MSG_MAX      65535 /* over TCP, after the length prefix */
-#define DNS_RDATA_MAX    65535
+#define DNS_NAME_MAX  255 /* octets of a name in wire form, root included */
+#define DNS_LABEL_MAX 63
+#define DNS_UDP_MIN   512   /* payload without EDNS */
+#define DNS_EDNS_MAX  4096  /* largest UDP payload we send */
+#define DNS_MSG_MAX   65535 /* over TCP, after the length prefix */
+#define DNS_RDATA_MAX 65535
 /* Compression pointers followed while reading one name: more is a loop
  * (RFC 9267 2). */
 #define DNS_PTR_HOPS 126
@@ -116,13 +116,15 @@ struct dns_name {
 
 /*
  * Reads the name at offset (*off) of the message (msg), following
- * compression pointers (RFC 1035 4.1.4) only to earlier offsets than the
- * one that holds the pointer, at most DNS_PTR_HOPS of them, into (*n),
- * and moves (*off) past the name as it stands at (*off) (after its first
- * pointer, or its root). Returns PITH_OK; PITH_EPROTO for a label type
- * other than 0 or 0xC0 (RFC 6891 retired 0x40; 0x80 is reserved), a
- * pointer forward or to itself, too many pointers, a name over 255
- * octets, or a read past the message.
+ * compression pointers (RFC 1035 4.1.4) only backward: to an offset below
+ * the first octet of the run of labels that the pointer ends (so below
+ * the pointer itself; a pointer into the name being read is refused), at
+ * most DNS_PTR_HOPS of them, into (*n), and moves (*off) past the name as
+ * it stands at (*off) (after its first pointer, or its root). Returns
+ * PITH_OK; PITH_EPROTO for a label type other than 0 or 0xC0 (RFC 6891
+ * retired 0x40; 0x80 is reserved), a pointer forward, to itself or into
+ * its own name, too many pointers, a name over 255 octets, or a read past
+ * the message (which also sets msg->err). (*n) is undefined on error.
  */
 int dns_name_parse(struct bv *msg, size_t *off, struct dns_name *n);
 
@@ -158,7 +160,8 @@ int dns_name_cmp(const struct dns_name *a, const struct dns_name *b);
 /* Whether (n) is (parent) or below it. */
 int dns_name_is_sub(const struct dns_name *n, const struct dns_name *parent);
 
-/* (*out) = (n) without its first (drop) labels (drop <= n->labels). */
+/* (*out) = (n) without its first (drop) labels; the root when (drop) is
+ * n->labels or more. (out) may be (n). */
 void dns_name_strip(const struct dns_name *n, unsigned drop,
                     struct dns_name *out);
 
@@ -173,8 +176,9 @@ int dns_name_wild(const struct dns_name *n, struct dns_name *out);
 
 /*
  * (*out) = (n) with its suffix (from) replaced by (to) (DNAME
- * substitution, RFC 6672 2.2). (n) MUST be below (from). PITH_ERANGE
- * when the result would be over 255 octets (YXDOMAIN).
+ * substitution, RFC 6672 2.2). (n) MUST be below (from) (else
+ * PITH_EINVAL). PITH_ERANGE when the result would be over 255 octets
+ * (YXDOMAIN). (out) may be (n).
  */
 int dns_name_subst(const struct dns_name *n, const struct dns_name *from,
                    const struct dns_name *to, struct dns_name *out);
@@ -183,33 +187,40 @@ int dns_name_subst(const struct dns_name *n, const struct dns_name *from,
 
 /*
  * Record data are kept in uncompressed wire form. The types of RFC 1035
- * whose data hold names (NS, CNAME, SOA, PTR, MX, and also those RFC 3597
- * section 4 lets receivers decompress: MINFO, MB, MG, MR, RP, AFSDB, RT,
- * PX, SRV, NAPTR, KX, DNAME... see rdata.c) are read with their names
- * decompressed; on write, the names of NS, CNAME, SOA, PTR, MX (the
- * well-known types of RFC 3597 4) may be compressed, others never.
+ * whose data hold names (NS, CNAME, SOA, PTR, MX, MINFO, MB, MG, MR),
+ * those RFC 3597 section 4 says receivers should decompress too (RP,
+ * AFSDB, RT, PX, SRV, NAPTR), and KX and DNAME are read with their names
+ * decompressed; on write, the names of RFC 1035's types may be
+ * compressed, others never.
  */
 
 /*
  * Reads the (rdlen) bytes of record data of (type) at offset (off) of
  * (msg) into (out) (room (cap)) in uncompressed form, setting (*outlen).
- * Checks the layout of the typed records (A is 4 bytes, AAAA 16, SOA two
- * names and 20 bytes, MX 2 bytes and a name, TXT a run of strings, SRV 6
- * bytes and a name, CAA flags/tag/value, names inside never past
- * (rdlen)); others are copied as they are (RFC 3597). Returns PITH_OK,
- * PITH_EPROTO when malformed, PITH_ERANGE when (cap) is short.
+ * Checks the layout of the typed records, which must fill (rdlen)
+ * exactly: A is 4 bytes, AAAA 16; NS, CNAME, PTR, DNAME, MB, MG, MR a
+ * name; SOA two names and 20 bytes; MINFO, RP two names; MX, AFSDB, RT,
+ * KX 2 bytes and a name; PX 2 bytes and two names; SRV 6 bytes and a
+ * name; NAPTR 4 bytes, three strings and a name; HINFO two strings; TXT
+ * one string or more; CAA flags, a tag of 1..255 octets and a value. A
+ * name inside, up to its first pointer, never runs past (rdlen); its
+ * pointers may lead anywhere before it in (msg). Others are copied as
+ * they are (RFC 3597). Returns PITH_OK, PITH_EPROTO when malformed (or
+ * not inside (msg)), else PITH_ERANGE when (cap) is short: with (out)
+ * NULL and (cap) 0 it only checks the data.
  */
 int dns_rdata_parse(struct bv *msg, size_t off, uint16_t rdlen, uint16_t type,
                     uint8_t *out, size_t cap, size_t *outlen);
 
 /* Whether the data of (type) holds a name that may be compressed on
- * write (RFC 3597 4: NS, CNAME, SOA, PTR, MX, and also MINFO, MB, MG,
- * MR). */
+ * write (RFC 3597 4: NS, CNAME, SOA, PTR, MX, MINFO, MB, MG, MR). */
 int dns_type_compresses(uint16_t type);
 
 /* The mnemonic of (type) ("A", "TYPE65534" for unknown ones, RFC 3597 5)
- * into (buf) (16 bytes do); returns (buf). And back: PITH_OK or
- * PITH_EINVAL. */
+ * into (buf) (16 bytes do); returns (buf). And back, without case, any
+ * type also as TYPEnnn: PITH_OK or PITH_EINVAL. Known: every DNS_T_*
+ * above (OPT, IXFR, AXFR and ANY included: a zone reader must refuse
+ * those itself). */
 char *dns_type_name(uint16_t type, char buf[16]);
 int dns_type_parse(const char *s, size_t len, uint16_t *type);
 
@@ -226,8 +237,8 @@ struct dns_query {
     uint8_t opcode;
     struct dns_name qname;
     uint16_t qtype, qclass;
-    size_t qend;       /* offset after the question */
-    uint8_t edns;      /* an OPT record was present */
+    size_t qend;  /* offset after the question */
+    uint8_t edns; /* an OPT record was present */
     uint8_t edns_version;
     uint8_t edns_do;   /* the DO bit (RFC 3225) */
     uint16_t edns_udp; /* the requester's UDP payload size (at least 512) */
@@ -236,8 +247,11 @@ struct dns_query {
 /*
  * Parses the query (msg): header, exactly one question, and from the
  * additional section an OPT record (RFC 6891 6.1.1: at most one, owner
- * the root); other records in the answer, authority and additional
- * sections are skipped (checked for well-formedness). Returns:
+ * the root, options well-formed; an OPT in another section is
+ * malformed); other records in the answer, authority and additional
+ * sections are skipped, checked as dns_rdata_parse() does, except that
+ * empty data pass (RFC 2136 deletions). Bytes after the last record are
+ * ignored. Returns:
  *  - PITH_OK;
  *  - PITH_ERANGE when (msg) is shorter than a header: no answer is
  *    possible (drop it);
@@ -252,22 +266,27 @@ int dns_query_parse(struct bv *msg, struct dns_query *q);
 /*
  * The writer of a message, with name compression (RFC 1035 4.1.4): owner
  * names and the names in the data of compressing types point back to
- * names written before. Caller-owned, on the stack.
+ * the longest suffix written before, matched without case as NSD does
+ * (the earlier spelling then stands for both). Only the first
+ * DNS_COMP_MAX label offsets below 0x4000 are remembered. A write that
+ * does not fit writes nothing and sets (err); later writes may still
+ * fit. Caller-owned, on the stack.
  */
 #define DNS_COMP_MAX 128
 struct dns_writer {
-    uint8_t *buf;    /* the message */
-    size_t cap;      /* room in (buf) */
-    size_t len;      /* bytes written */
-    size_t limit;    /* the size the message must fit (UDP payload size);
-                        at most cap */
-    int err;         /* sticky: PITH_ERANGE once something did not fit */
+    uint8_t *buf; /* the message */
+    size_t cap;   /* room in (buf) */
+    size_t len;   /* bytes written */
+    size_t limit; /* the size the message must fit (UDP payload size);
+                     at most cap */
+    int err;      /* sticky: PITH_ERANGE once something did not fit */
     unsigned ncomp;
     uint16_t comp[DNS_COMP_MAX]; /* offsets of names (suffixes) written */
 };
 
-/* Starts a message in (buf) of (cap) bytes that must fit (limit) bytes:
- * reserves the 12-byte header. */
+/* Starts a message in (buf) of (cap) bytes that must fit (limit) bytes
+ * (capped at (cap) and DNS_MSG_MAX): reserves the 12-byte header, zeroed.
+ * A (limit) below 12 sets (err) and leaves no room at all. */
 void dns_writer_init(struct dns_writer *w, uint8_t *buf, size_t cap,
                      size_t limit);
 
@@ -294,10 +313,12 @@ int dns_write_rr(struct dns_writer *w, const struct dns_name *name,
                  const uint8_t *rdata, uint16_t rdlen);
 
 /* Writes an OPT record (RFC 6891 6.1.2): our UDP payload size (udp),
- * the extended rcode's upper 8 bits (ercode), version 0, the DO bit. */
-int dns_write_opt(struct dns_writer *w, uint16_t udp, uint8_t ercode, int do_bit);
+ * the extended rcode's upper 8 bits (ercode), version 0, the DO bit; no
+ * options. Returns as dns_write_rr(). */
+int dns_write_opt(struct dns_writer *w, uint16_t udp, uint8_t ercode,
+                  int do_bit);
 
-/* Sets the header of the message in (w). */
+/* Sets the header of the message in (w); the counts are the caller's. */
 void dns_write_hdr(struct dns_writer *w, const struct dns_hdr *h);
 
 /* ---- Zones --------------------------------------------------------- */
@@ -357,8 +378,8 @@ struct dns_zone {
  * '10.0.0.300'" (file:line:column: what), or PITH_ENOMEM.
  */
 int dns_zone_parse(struct dns_zone *z, const char *text, size_t len,
-                   const char *file, const struct dns_name *origin,
-                   char *err, size_t errlen);
+                   const char *file, const struct dns_name *origin, char *err,
+                   size_t errlen);
 
 /* Frees what (z) holds; (z) may then be parsed into again. */
 void dns_zone_free(struct dns_zone *z);
