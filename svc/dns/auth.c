@@ -15,10 +15,74 @@ struct ans {
     uint16_t rcode;
     int aa, tc;
     const struct dns_zone *zone; /* of the first name: the authority */
-    /* Names whose addresses go in the additional section. */
+    const struct dns_zone *last; /* of the name that was answered */
+    int positive;                /* the question's records were found */
+    int apex_ns;                 /* the answer holds last's apex NS */
+    /* Names whose addresses go in the additional section, each with
+     * the zone it may come from (NSD looks in that zone only). */
     unsigned nadd;
     struct dns_name add[16];
+    const struct dns_zone *addz[16];
+    /* RRsets written in the answer section, so that the additional one
+     * does not repeat them (as NSD). */
+    unsigned nput;
+    const struct dns_rrset *put[32];
+    /* Names visited along a CNAME or DNAME chain: a repeat ends it. */
+    unsigned nseen;
+    struct dns_name seen[DNS_AUTH_CHAIN_MAX + 1];
 };
+
+/*
+ * NSD keeps the names of its zones in lower case: names from zone data
+ * (owners, and the names inside the data of the types whose names it
+ * compresses) are sent lowercased; only where compression points at the
+ * question do they take the question's spelling. So do we.
+ */
+static void lower_labels(uint8_t *p, size_t len, size_t off)
+{
+    while (off < len && p[off]) {
+        size_t l = p[off++], i;
+        for (i = 0; i < l && off + i < len; i++)
+            if (p[off + i] >= 'A' && p[off + i] <= 'Z')
+                p[off + i] = (uint8_t)(p[off + i] + 32);
+        off += l;
+    }
+}
+
+static void lower_name(const struct dns_name *n, struct dns_name *out)
+{
+    *out = *n;
+    lower_labels(out->b, out->len, 0);
+}
+
+/* A lowercased copy of record data (rd, len) of (type) into (buf). */
+static const uint8_t *lower_rdata(uint16_t type, const uint8_t *rd,
+                                  uint16_t len, uint8_t *buf)
+{
+    size_t off;
+
+    switch (type) {
+    case DNS_T_NS:
+    case DNS_T_CNAME:
+    case DNS_T_PTR:
+    case DNS_T_DNAME:
+    case DNS_T_MX:
+    case DNS_T_SOA:
+        break;
+    default:
+        return rd;
+    }
+    memcpy(buf, rd, len);
+    off = type == DNS_T_MX ? 2 : 0;
+    lower_labels(buf, len, off);
+    if (type == DNS_T_SOA) {
+        /* the second name follows the first */
+        while (off < len && buf[off])
+            off += (size_t)buf[off] + 1;
+        lower_labels(buf, len, off + 1);
+    }
+    return buf;
+}
 
 void dns_auth_init(struct dns_auth *a)
 {
@@ -40,15 +104,23 @@ int dns_auth_add_zone(struct dns_auth *a, const struct dns_zone *z)
 
 /* The zone with the longest origin at or above (n), or NULL. */
 static const struct dns_zone *auth_zone(const struct dns_auth *a,
-                                        const struct dns_name *n)
+                                        const struct dns_name *n, uint16_t type)
 {
     const struct dns_zone *best = NULL;
     size_t i;
 
-    for (i = 0; i < a->nzones; i++)
-        if (dns_name_is_sub(n, &a->zones[i]->origin) &&
-            (!best || a->zones[i]->origin.labels > best->origin.labels))
-            best = a->zones[i];
+    for (i = 0; i < a->nzones; i++) {
+        const struct dns_zone *z = a->zones[i];
+        /* DS lives on the parent side of a cut (RFC 4035 3.1.4.1): at a
+         * zone's apex, a parent zone we serve answers it. */
+        if (type == DNS_T_DS && n->labels > 0 && dns_name_eq(n, &z->origin))
+            continue;
+        if (dns_name_is_sub(n, &z->origin) &&
+            (!best || z->origin.labels > best->origin.labels))
+            best = z;
+    }
+    if (!best && type == DNS_T_DS)
+        return auth_zone(a, n, 0); /* no parent here: the apex answers */
     return best;
 }
 
@@ -58,15 +130,18 @@ static const struct dns_zone *auth_zone(const struct dns_auth *a,
 static int put_rrset(struct ans *s, const struct dns_name *owner,
                      const struct dns_rrset *set, uint16_t *count)
 {
+    static uint8_t low[DNS_RDATA_MAX];
     size_t len0 = s->w.len;
     unsigned ncomp0 = s->w.ncomp;
+    struct dns_name lo;
     const uint8_t *rd;
     uint32_t off = 0, ttl;
     uint16_t rdlen;
 
+    lower_name(owner, &lo);
     while (dns_rrset_next(set, &off, &ttl, &rd, &rdlen)) {
-        if (dns_write_rr(&s->w, owner, set->type, DNS_CLASS_IN, ttl, rd,
-                         rdlen) < 0) {
+        if (dns_write_rr(&s->w, &lo, set->type, DNS_CLASS_IN, ttl,
+                         lower_rdata(set->type, rd, rdlen, low), rdlen) < 0) {
             s->w.len = len0;
             s->w.ncomp = ncomp0;
             return -1;
@@ -85,6 +160,18 @@ static void put_needed(struct ans *s, const struct dns_name *owner,
         return;
     if (put_rrset(s, owner, set, count) < 0)
         s->tc = 1;
+    else if (count == &s->an && s->nput < sizeof s->put / sizeof s->put[0])
+        s->put[s->nput++] = set;
+}
+
+static int already_put(const struct ans *s, const struct dns_rrset *set)
+{
+    unsigned i;
+
+    for (i = 0; i < s->nput; i++)
+        if (s->put[i] == set)
+            return 1;
+    return 0;
 }
 
 /* Reads the name at (off) of the record data (rd, len) into (*n). */
@@ -98,7 +185,8 @@ static int rdata_name(const uint8_t *rd, uint16_t len, size_t off,
 
 /* Remembers the name in the data of each record of (set) (NS, MX, SRV)
  * for the additional section. */
-static void note_targets(struct ans *s, const struct dns_rrset *set)
+static void note_targets(struct ans *s, const struct dns_zone *z,
+                         const struct dns_rrset *set)
 {
     size_t at = set->type == DNS_T_MX ? 2 : set->type == DNS_T_SRV ? 6 : 0;
     const uint8_t *rd;
@@ -111,23 +199,26 @@ static void note_targets(struct ans *s, const struct dns_rrset *set)
     while (dns_rrset_next(set, &off, &ttl, &rd, &rdlen) &&
            s->nadd < sizeof s->add / sizeof s->add[0])
         if (rdata_name(rd, rdlen, at, &s->add[s->nadd]) == PITH_OK)
-            s->nadd++;
+            s->addz[s->nadd++] = z;
 }
 
 /* The SOA of (z) in the authority section, its TTL the lesser of its
  * own and its MINIMUM field (RFC 2308 3). */
 static void put_soa(struct ans *s, const struct dns_zone *z)
 {
+    static uint8_t low[DNS_RDATA_MAX];
+    struct dns_name lo;
     const uint8_t *rd;
     uint32_t off = 0, ttl, min;
     uint16_t rdlen;
 
     if (s->tc || !dns_rrset_next(z->soa, &off, &ttl, &rd, &rdlen) || rdlen < 4)
         return;
+    lower_name(&z->origin, &lo);
     min = (uint32_t)rd[rdlen - 4] << 24 | (uint32_t)rd[rdlen - 3] << 16 |
           (uint32_t)rd[rdlen - 2] << 8 | rd[rdlen - 1];
-    if (dns_write_rr(&s->w, &z->origin, DNS_T_SOA, DNS_CLASS_IN,
-                     min < ttl ? min : ttl, rd, rdlen) < 0)
+    if (dns_write_rr(&s->w, &lo, DNS_T_SOA, DNS_CLASS_IN, min < ttl ? min : ttl,
+                     lower_rdata(DNS_T_SOA, rd, rdlen, low), rdlen) < 0)
         s->tc = 1;
     else
         s->ns++;
@@ -135,7 +226,8 @@ static void put_soa(struct ans *s, const struct dns_zone *z)
 
 /* A referral (RFC 1034 4.3.2 step 3b): the cut's NS in authority, glue
  * in additional; not authoritative. */
-static void referral(struct ans *s, const struct dns_node *cut)
+static void referral(struct ans *s, const struct dns_zone *z,
+                     const struct dns_node *cut)
 {
     const struct dns_rrset *ns = dns_node_rrset(cut, DNS_T_NS);
     const struct dns_rrset *ds = dns_node_rrset(cut, DNS_T_DS);
@@ -145,7 +237,7 @@ static void referral(struct ans *s, const struct dns_node *cut)
     put_needed(s, &cut->name, ns, &s->ns);
     if (ds && s->q->edns_do)
         put_needed(s, &cut->name, ds, &s->ns);
-    note_targets(s, ns);
+    note_targets(s, z, ns);
 }
 
 static void answer_name(struct ans *s, const struct dns_name *qname,
@@ -161,21 +253,28 @@ static void answer_node(struct ans *s, const struct dns_zone *z,
     const struct dns_rrset *set;
     unsigned i;
 
+    s->last = z;
     if (qtype == DNS_T_ANY) {
         for (i = 0; i < node->nsets; i++) {
             put_needed(s, owner, &node->sets[i], &s->an);
-            note_targets(s, &node->sets[i]);
+            note_targets(s, z, &node->sets[i]);
+            if (node->sets[i].type == DNS_T_NS && node == &z->nodes[0])
+                s->apex_ns = 1;
         }
         if (!node->nsets) {
             s->a->st.nodata++;
             put_soa(s, z);
+        } else {
+            s->positive = 1;
         }
         return;
     }
     set = dns_node_rrset(node, qtype);
     if (set) {
         put_needed(s, owner, set, &s->an);
-        note_targets(s, set);
+        note_targets(s, z, set);
+        s->positive = 1;
+        s->apex_ns = qtype == DNS_T_NS && node == &z->nodes[0];
         return;
     }
     set = dns_node_rrset(node, DNS_T_CNAME);
@@ -228,13 +327,20 @@ static void answer_dname(struct ans *s, const struct dns_node *node,
 static void answer_name(struct ans *s, const struct dns_name *qname,
                         unsigned depth)
 {
-    const struct dns_zone *z = auth_zone(s->a, qname);
+    const struct dns_zone *z = auth_zone(s->a, qname, s->q->qtype);
     const struct dns_node *node, *closest = NULL, *n;
     struct dns_name anc;
     unsigned i;
 
-    if (depth > DNS_AUTH_CHAIN_MAX || s->tc)
+    unsigned k;
+
+    if (s->tc || s->nseen > DNS_AUTH_CHAIN_MAX)
         return;
+    for (k = 0; k < s->nseen; k++)
+        if (dns_name_eq(&s->seen[k], qname))
+            return; /* a loop: what was found so far is the answer */
+    s->seen[s->nseen++] = *qname;
+    s->positive = 0;
     if (!z) {
         if (!depth) {
             s->rcode = DNS_RCODE_REFUSED;
@@ -255,7 +361,7 @@ static void answer_name(struct ans *s, const struct dns_name *qname,
             break;
         if (i > z->origin.labels && dns_node_rrset(n, DNS_T_NS) &&
             !(i == qname->labels && s->q->qtype == DNS_T_DS)) {
-            referral(s, n);
+            referral(s, z, n);
             return;
         }
         set = dns_node_rrset(n, DNS_T_DNAME);
@@ -289,33 +395,52 @@ static void additional(struct ans *s)
     unsigned i, t;
 
     for (i = 0; i < s->nadd; i++) {
-        const struct dns_zone *z = auth_zone(s->a, &s->add[i]);
-        const struct dns_node *n =
-            z ? dns_zone_find(z, &s->add[i], NULL) : NULL;
+        const struct dns_zone *z = s->addz[i];
+        const struct dns_node *n = dns_zone_find(z, &s->add[i], NULL);
         if (!n)
             continue;
         for (t = 0; t < 2; t++) {
             const struct dns_rrset *set = dns_node_rrset(n, types[t]);
-            if (set)
+            if (set && !already_put(s, set)) {
                 put_rrset(s, &n->name, set, &s->ar);
+                if (s->nput < sizeof s->put / sizeof s->put[0])
+                    s->put[s->nput++] = set; /* and not twice here */
+            }
         }
     }
 }
 
-/* A response carrying only the header: FORMERR as NSD sends it (the RD
- * bit and the opcode kept, no question). */
-static size_t answer_formerr(struct dns_auth *a, const struct dns_query *q,
-                             uint8_t *out, size_t cap)
+/* NSD's positive answers carry the zone's NS set in the authority
+ * section (and their addresses in the additional one), unless the
+ * answer holds it already. */
+static void authority_ns(struct ans *s)
+{
+    const struct dns_zone *z = s->last;
+    const struct dns_rrset *ns;
+
+    if (!z || s->apex_ns || s->tc)
+        return;
+    ns = dns_node_rrset(&z->nodes[0], DNS_T_NS);
+    if (!ns)
+        return;
+    if (put_rrset(s, &z->origin, ns, &s->ns) == 0)
+        note_targets(s, z, ns);
+}
+
+/* A response carrying only the header, as NSD sends FORMERR and NOTIMP:
+ * the RD bit and the opcode kept, no question. */
+static size_t answer_bare(struct dns_auth *a, const struct dns_query *q,
+                          uint16_t rcode, uint16_t aa, uint8_t *out, size_t cap)
 {
     struct dns_writer w;
     struct dns_hdr h;
 
-    a->st.rcode[DNS_RCODE_FORMERR]++;
+    a->st.rcode[rcode]++;
     dns_writer_init(&w, out, cap, cap);
     memset(&h, 0, sizeof h);
     h.id = q->h.id;
     h.flags = (uint16_t)(DNS_QR | (q->h.flags & (DNS_OPCODE_MASK | DNS_RD)) |
-                         DNS_RCODE_FORMERR);
+                         aa | rcode);
     dns_write_hdr(&w, &h);
     return w.err ? 0 : w.len;
 }
@@ -336,8 +461,17 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
         a->st.dropped++;
         return 0;
     }
-    if (rc < 0)
-        return answer_formerr(a, &q, out, cap);
+    /* NSD's strictness, which we share: a query has no answer or
+     * authority records, no additional ones but OPT, no rcode, and an
+     * uncompressed question name. */
+    if (rc < 0 || q.h.ancount || q.h.nscount ||
+        q.h.arcount > (q.edns ? 1 : 0) || (q.h.flags & DNS_RCODE_MASK) ||
+        q.qend != (size_t)DNS_HLEN + q.qname.len + 4)
+        return answer_bare(a, &q, DNS_RCODE_FORMERR, 0, out, cap);
+    if (q.opcode == DNS_OPCODE_NOTIFY)
+        return answer_bare(a, &q, DNS_RCODE_REFUSED, DNS_AA, out, cap);
+    if (q.opcode != DNS_OPCODE_QUERY)
+        return answer_bare(a, &q, DNS_RCODE_NOTIMP, 0, out, cap);
 
     limit = tcp      ? DNS_MSG_MAX
             : q.edns ? (q.edns_udp < DNS_AUTH_EDNS_SIZE ? q.edns_udp
@@ -357,9 +491,6 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
         s.rcode = DNS_RCODE_BADVERS;
         s.aa = 0;
         a->st.badvers++;
-    } else if (q.opcode != DNS_OPCODE_QUERY) {
-        s.rcode = DNS_RCODE_NOTIMP;
-        s.aa = 0;
     } else if (q.qclass != DNS_CLASS_IN || q.qtype == DNS_T_AXFR ||
                q.qtype == DNS_T_IXFR || q.qtype == DNS_T_OPT) {
         /* Zone transfers are not offered (yet): NSD's answer without a
@@ -368,6 +499,11 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
         s.aa = 0;
     } else {
         answer_name(&s, &q.qname, 0);
+        /* NSD leaves the NS set out of ANY and DNSSEC key answers. */
+        if (s.positive && s.aa && s.rcode == DNS_RCODE_NOERROR &&
+            q.qtype != DNS_T_ANY && q.qtype != DNS_T_DS &&
+            q.qtype != DNS_T_DNSKEY)
+            authority_ns(&s);
         if (!s.tc && s.rcode != DNS_RCODE_REFUSED)
             additional(&s);
     }

@@ -23,8 +23,9 @@
 /* The UDP payload size we offer and answer within (RFC 9715's advice,
  * NSD's default since 4.3: no fragmentation on common paths). */
 #define DNS_AUTH_EDNS_SIZE 1232
-/* CNAMEs followed for one answer before giving up (NSD: 8). */
-#define DNS_AUTH_CHAIN_MAX 8
+/* Names followed along CNAME and DNAME chains for one answer; a name
+ * seen twice (a loop) ends the chain sooner, as in NSD. */
+#define DNS_AUTH_CHAIN_MAX 64
 
 struct dns_auth_stats {
     uint64_t queries;  /* messages handed in */
