@@ -251,22 +251,24 @@ static void answer_node(struct ans *s, const struct dns_zone *z,
 {
     uint16_t qtype = s->q->qtype;
     const struct dns_rrset *set;
-    unsigned i;
 
     s->last = z;
     if (qtype == DNS_T_ANY) {
-        for (i = 0; i < node->nsets; i++) {
-            put_needed(s, owner, &node->sets[i], &s->an);
-            note_targets(s, z, &node->sets[i]);
-            if (node->sets[i].type == DNS_T_NS && node == &z->nodes[0])
-                s->apex_ns = 1;
-        }
-        if (!node->nsets) {
+        /* RFC 8482 4.1: one RRset answers ANY. NSD's choice: the SOA,
+         * else the A set, else the set of the highest type. */
+        set = dns_node_rrset(node, DNS_T_SOA);
+        if (!set)
+            set = dns_node_rrset(node, DNS_T_A);
+        if (!set && node->nsets)
+            set = &node->sets[node->nsets - 1];
+        if (!set) {
             s->a->st.nodata++;
             put_soa(s, z);
-        } else {
-            s->positive = 1;
+            return;
         }
+        put_needed(s, owner, set, &s->an);
+        note_targets(s, z, set);
+        s->positive = 1;
         return;
     }
     set = dns_node_rrset(node, qtype);
