@@ -232,7 +232,6 @@ static void referral(struct ans *s, const struct dns_zone *z,
     const struct dns_rrset *ns = dns_node_rrset(cut, DNS_T_NS);
     const struct dns_rrset *ds = dns_node_rrset(cut, DNS_T_DS);
 
-    s->aa = 0;
     s->a->st.referrals++;
     put_needed(s, &cut->name, ns, &s->ns);
     if (ds && s->q->edns_do)
@@ -363,6 +362,8 @@ static void answer_name(struct ans *s, const struct dns_name *qname,
             break;
         if (i > z->origin.labels && dns_node_rrset(n, DNS_T_NS) &&
             !(i == qname->labels && s->q->qtype == DNS_T_DS)) {
+            if (!depth)
+                s->aa = 0; /* a referral; after a CNAME, AA stays */
             referral(s, z, n);
             return;
         }
@@ -466,7 +467,7 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
     /* NSD's strictness, which we share: a query has no answer or
      * authority records, no additional ones but OPT, no rcode, and an
      * uncompressed question name. */
-    if (rc < 0 || q.h.ancount || q.h.nscount ||
+    if (rc < 0 || q.h.ancount || (q.h.nscount && q.qtype != DNS_T_IXFR) ||
         q.h.arcount > (q.edns ? 1 : 0) || (q.h.flags & DNS_RCODE_MASK) ||
         q.qend != (size_t)DNS_HLEN + q.qname.len + 4)
         return answer_bare(a, &q, DNS_RCODE_FORMERR, 0, out, cap);
@@ -474,6 +475,10 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
         return answer_bare(a, &q, DNS_RCODE_REFUSED, DNS_AA, out, cap);
     if (q.opcode != DNS_OPCODE_QUERY)
         return answer_bare(a, &q, DNS_RCODE_NOTIMP, 0, out, cap);
+    /* Classes we know nothing of: refused without even the question. */
+    if (q.qclass != DNS_CLASS_IN && q.qclass != DNS_CLASS_ANY &&
+        q.qclass != DNS_CLASS_CH && q.qclass != 4)
+        return answer_bare(a, &q, DNS_RCODE_REFUSED, 0, out, cap);
 
     limit = tcp      ? DNS_MSG_MAX
             : q.edns ? (q.edns_udp < DNS_AUTH_EDNS_SIZE ? q.edns_udp
@@ -493,14 +498,20 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
         s.rcode = DNS_RCODE_BADVERS;
         s.aa = 0;
         a->st.badvers++;
-    } else if (q.qclass != DNS_CLASS_IN || q.qtype == DNS_T_AXFR ||
-               q.qtype == DNS_T_IXFR || q.qtype == DNS_T_OPT) {
+    } else if (q.qtype == DNS_T_AXFR && !tcp) {
+        s.rcode = DNS_RCODE_NOTIMP; /* transfers need TCP (as NSD) */
+        s.aa = 0;
+    } else if (q.qclass == DNS_CLASS_CH || q.qclass == 4 /* HS */ ||
+               q.qtype == DNS_T_AXFR || q.qtype == DNS_T_IXFR ||
+               q.qtype == DNS_T_OPT) {
         /* Zone transfers are not offered (yet): NSD's answer without a
-         * provide-xfr rule. Other classes we do not serve. */
+         * provide-xfr rule; nor CHAOS (version.bind: hidden). */
         s.rcode = DNS_RCODE_REFUSED;
         s.aa = 0;
     } else {
         answer_name(&s, &q.qname, 0);
+        if (q.qclass == DNS_CLASS_ANY)
+            s.aa = 0; /* data of class IN, not an authoritative ANY */
         /* NSD leaves the NS set out of ANY and DNSSEC key answers. */
         if (s.positive && s.aa && s.rcode == DNS_RCODE_NOERROR &&
             q.qtype != DNS_T_ANY && q.qtype != DNS_T_DS &&
