@@ -17,6 +17,7 @@ struct ans {
     const struct dns_zone *zone; /* of the first name: the authority */
     const struct dns_zone *last; /* of the name that was answered */
     int positive;                /* the question's records were found */
+    int ede;                     /* an Extended DNS Error to add, or -1 */
     int apex_ns;                 /* the answer holds last's apex NS */
     /* Names whose addresses go in the additional section, each with
      * the zone it may come from (NSD looks in that zone only). */
@@ -230,12 +231,9 @@ static void referral(struct ans *s, const struct dns_zone *z,
                      const struct dns_node *cut)
 {
     const struct dns_rrset *ns = dns_node_rrset(cut, DNS_T_NS);
-    const struct dns_rrset *ds = dns_node_rrset(cut, DNS_T_DS);
 
     s->a->st.referrals++;
     put_needed(s, &cut->name, ns, &s->ns);
-    if (ds && s->q->edns_do)
-        put_needed(s, &cut->name, ds, &s->ns);
     note_targets(s, z, ns);
 }
 
@@ -345,6 +343,7 @@ static void answer_name(struct ans *s, const struct dns_name *qname,
     if (!z) {
         if (!depth) {
             s->rcode = DNS_RCODE_REFUSED;
+            s->ede = DNS_EDE_NOT_AUTHORITATIVE;
             s->aa = 0;
         }
         return; /* a chain that leaves our zones ends here */
@@ -490,6 +489,7 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
     s.a = a;
     s.q = &q;
     s.aa = 1;
+    s.ede = -1;
     /* Room for our OPT record (11 bytes) is kept back from the start. */
     dns_writer_init(&s.w, out, cap, q.edns ? limit - 11 : limit);
     dns_write_question(&s.w, &q.qname, q.qtype, q.qclass);
@@ -508,6 +508,8 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
          * provide-xfr rule; nor CHAOS (version.bind: hidden). */
         s.rcode = DNS_RCODE_REFUSED;
         s.aa = 0;
+        if (q.qclass == DNS_CLASS_CH || q.qclass == 4)
+            s.ede = DNS_EDE_PROHIBITED;
     } else {
         answer_name(&s, &q.qname, 0);
         if (q.qclass == DNS_CLASS_ANY)
@@ -523,8 +525,11 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
 
     if (q.edns) {
         s.w.limit = limit;
-        if (dns_write_opt(&s.w, DNS_AUTH_EDNS_SIZE, (uint8_t)(s.rcode >> 4),
-                          q.edns_do) == PITH_OK)
+        /* BADVERS answers carry no DO bit (NSD); refusals say why
+         * (RFC 8914), as NSD does. */
+        if (dns_write_opt_ede(&s.w, DNS_AUTH_EDNS_SIZE, (uint8_t)(s.rcode >> 4),
+                              s.rcode == DNS_RCODE_BADVERS ? 0 : q.edns_do,
+                              s.ede) == PITH_OK)
             s.ar++;
     }
     memset(&h, 0, sizeof h);

@@ -318,6 +318,14 @@ int dns_write_rr(struct dns_writer *w, const struct dns_name *name,
 int dns_write_opt(struct dns_writer *w, uint16_t udp, uint8_t ercode,
                   int do_bit);
 
+/* The same with an Extended DNS Error option (RFC 8914) carrying
+ * INFO-CODE (ede) and no text, unless (ede) is negative. */
+#define DNS_EDNS_EDE              15
+#define DNS_EDE_PROHIBITED        18
+#define DNS_EDE_NOT_AUTHORITATIVE 20
+int dns_write_opt_ede(struct dns_writer *w, uint16_t udp, uint8_t ercode,
+                      int do_bit, int ede);
+
 /* Sets the header of the message in (w); the counts are the caller's. */
 void dns_write_hdr(struct dns_writer *w, const struct dns_hdr *h);
 

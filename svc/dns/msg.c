@@ -324,6 +324,12 @@ int dns_write_rr(struct dns_writer *w, const struct dns_name *name,
 int dns_write_opt(struct dns_writer *w, uint16_t udp, uint8_t ercode,
                   int do_bit)
 {
+    return dns_write_opt_ede(w, udp, ercode, do_bit, -1);
+}
+
+int dns_write_opt_ede(struct dns_writer *w, uint16_t udp, uint8_t ercode,
+                      int do_bit, int ede)
+{
     struct bw b = tail(w);
     static const uint8_t root = 0;
 
@@ -331,7 +337,14 @@ int dns_write_opt(struct dns_writer *w, uint16_t udp, uint8_t ercode,
     put16(&b, DNS_T_OPT);
     put16(&b, udp);
     put32(&b, (uint32_t)ercode << 24 | (do_bit ? 0x8000u : 0));
-    put16(&b, 0);
+    if (ede < 0) {
+        put16(&b, 0);
+    } else {
+        put16(&b, 6);
+        put16(&b, DNS_EDNS_EDE);
+        put16(&b, 2);
+        put16(&b, (uint16_t)ede);
+    }
     return commit(w, &b, w->ncomp);
 }
 
