@@ -396,13 +396,14 @@ static void additional(struct ans *s)
     static const uint16_t types[2] = {DNS_T_A, DNS_T_AAAA};
     unsigned i, t;
 
-    for (i = 0; i < s->nadd; i++) {
-        const struct dns_zone *z = s->addz[i];
-        const struct dns_node *n = dns_zone_find(z, &s->add[i], NULL);
-        if (!n)
-            continue;
-        for (t = 0; t < 2; t++) {
-            const struct dns_rrset *set = dns_node_rrset(n, types[t]);
+    /* Every A first, then every AAAA: what fits of a full section is
+     * then what NSD sends. */
+    for (t = 0; t < 2; t++) {
+        for (i = 0; i < s->nadd; i++) {
+            const struct dns_node *n =
+                dns_zone_find(s->addz[i], &s->add[i], NULL);
+            const struct dns_rrset *set =
+                n ? dns_node_rrset(n, types[t]) : NULL;
             if (set && !already_put(s, set)) {
                 put_rrset(s, &n->name, set, &s->ar);
                 if (s->nput < sizeof s->put / sizeof s->put[0])
