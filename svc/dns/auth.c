@@ -311,6 +311,7 @@ static void answer_dname(struct ans *s, const struct dns_node *node,
         s->rcode = DNS_RCODE_YXDOMAIN;
         return;
     }
+    lower_name(&target, &target); /* as NSD synthesizes it */
     if (!s->tc) {
         if (dns_write_rr(&s->w, qname, DNS_T_CNAME, DNS_CLASS_IN, ttl, target.b,
                          target.len) < 0)
@@ -331,13 +332,14 @@ static void answer_name(struct ans *s, const struct dns_name *qname,
     struct dns_name anc;
     unsigned i;
 
-    unsigned k;
+    unsigned k, mark;
 
     if (s->tc || s->nseen > DNS_AUTH_CHAIN_MAX)
         return;
     for (k = 0; k < s->nseen; k++)
         if (dns_name_eq(&s->seen[k], qname))
             return; /* a loop: what was found so far is the answer */
+    mark = s->nseen;
     s->seen[s->nseen++] = *qname;
     s->positive = 0;
     if (!z) {
@@ -380,6 +382,14 @@ static void answer_name(struct ans *s, const struct dns_name *qname,
     if (closest && dns_name_wild(&closest->name, &anc) == PITH_OK) {
         n = dns_zone_find(z, &anc, NULL);
         if (n) {
+            /* NSD remembers the wildcard the first time a chain passes
+             * it, and the name it made the next: a CNAME loop through
+             * a wildcard shows its record twice, as there. */
+            for (k = 0; k < mark; k++)
+                if (dns_name_eq(&s->seen[k], &anc))
+                    break;
+            if (k == mark)
+                s->seen[mark] = anc;
             s->a->st.wildcards++;
             answer_node(s, z, n, qname, depth);
             return;
@@ -471,13 +481,14 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
         q.h.arcount > (q.edns ? 1 : 0) || (q.h.flags & DNS_RCODE_MASK) ||
         q.qend != (size_t)DNS_HLEN + q.qname.len + 4)
         return answer_bare(a, &q, DNS_RCODE_FORMERR, 0, out, cap);
-    if (q.opcode == DNS_OPCODE_NOTIFY)
-        return answer_bare(a, &q, DNS_RCODE_REFUSED, DNS_AA, out, cap);
+    if (q.opcode == DNS_OPCODE_NOTIFY) /* NSD keeps a NOTIFY's AA bit */
+        return answer_bare(a, &q, DNS_RCODE_REFUSED,
+                           (uint16_t)(q.h.flags & DNS_AA), out, cap);
     if (q.opcode != DNS_OPCODE_QUERY)
         return answer_bare(a, &q, DNS_RCODE_NOTIMP, 0, out, cap);
     /* Classes we know nothing of: refused without even the question. */
     if (q.qclass != DNS_CLASS_IN && q.qclass != DNS_CLASS_ANY &&
-        q.qclass != DNS_CLASS_CH && q.qclass != 4)
+        q.qclass != DNS_CLASS_CH)
         return answer_bare(a, &q, DNS_RCODE_REFUSED, 0, out, cap);
 
     limit = tcp      ? DNS_MSG_MAX
@@ -502,14 +513,13 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
     } else if (q.qtype == DNS_T_AXFR && !tcp) {
         s.rcode = DNS_RCODE_NOTIMP; /* transfers need TCP (as NSD) */
         s.aa = 0;
-    } else if (q.qclass == DNS_CLASS_CH || q.qclass == 4 /* HS */ ||
-               q.qtype == DNS_T_AXFR || q.qtype == DNS_T_IXFR ||
-               q.qtype == DNS_T_OPT) {
+    } else if (q.qclass == DNS_CLASS_CH || q.qtype == DNS_T_AXFR ||
+               q.qtype == DNS_T_IXFR) {
         /* Zone transfers are not offered (yet): NSD's answer without a
          * provide-xfr rule; nor CHAOS (version.bind: hidden). */
         s.rcode = DNS_RCODE_REFUSED;
         s.aa = 0;
-        if (q.qclass == DNS_CLASS_CH || q.qclass == 4)
+        if (q.qclass == DNS_CLASS_CH)
             s.ede = DNS_EDE_PROHIBITED;
     } else {
         answer_name(&s, &q.qname, 0);
@@ -535,10 +545,9 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
     }
     memset(&h, 0, sizeof h);
     h.id = q.h.id;
-    h.flags =
-        (uint16_t)(DNS_QR | (q.h.flags & (DNS_OPCODE_MASK | DNS_RD | DNS_CD)) |
-                   (s.aa ? DNS_AA : 0) | (s.tc ? DNS_TC : 0) |
-                   (s.rcode & DNS_RCODE_MASK));
+    h.flags = (uint16_t)(DNS_QR | (q.h.flags & (DNS_OPCODE_MASK | DNS_RD)) |
+                         (s.aa ? DNS_AA : 0) | (s.tc ? DNS_TC : 0) |
+                         (s.rcode & DNS_RCODE_MASK));
     h.qdcount = 1;
     h.ancount = s.an;
     h.nscount = s.ns;
