@@ -35,8 +35,11 @@ for target in unix spt; do
 192.0.2.10" "$(q www.example.com A +short)"
     is "$target: wildcard (RFC 4592)" "192.0.2.80" "$(q anything.apps.example.com A +short)"
     is "$target: MX over TCP" "10 mail.example.com." "$(q example.com MX +tcp +short)"
-    is "$target: MX glue in additional" "mail.example.com.	3600	IN	A	192.0.2.25" \
-        "$(q example.com MX +noall +additional)"
+    is "$target: MX: the zone's NS in authority, addresses in additional (as NSD)" "example.com.		3600	IN	NS	ns1.example.com.
+example.com.		3600	IN	NS	ns2.example.com.
+mail.example.com.	3600	IN	A	192.0.2.25
+ns1.example.com.	3600	IN	A	192.0.2.1
+ns2.example.com.	3600	IN	A	192.0.2.2" "$(q example.com MX +noall +authority +additional)"
     is "$target: NXDOMAIN with the SOA, negative TTL (RFC 2308)" "NXDOMAIN
 example.com.		300	IN	SOA	ns1.example.com. hostmaster.example.com. 2026112201 7200 3600 1209600 300" \
         "$(q nope.example.com A +noall +authority +comments | grep -oE 'NXDOMAIN|^example.com.*SOA.*')"
