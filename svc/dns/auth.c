@@ -1,4 +1,6 @@
 /* auth: authoritative answers. See auth.h. */
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pith/err.h>
 
@@ -19,17 +21,17 @@ struct ans {
     int positive;                /* the question's records were found */
     int ede;                     /* an Extended DNS Error to add, or -1 */
     int apex_ns;                 /* the answer holds last's apex NS */
+    unsigned nadd, nput, nseen;
     /* Names whose addresses go in the additional section, each with
-     * the zone it may come from (NSD looks in that zone only). */
-    unsigned nadd;
+     * the zone it may come from (NSD looks in that zone only). From
+     * here on, arrays: not cleared for each query (the counts above
+     * say what is valid). */
     struct dns_name add[16];
     const struct dns_zone *addz[16];
     /* RRsets written in the answer section, so that the additional one
      * does not repeat them (as NSD). */
-    unsigned nput;
     const struct dns_rrset *put[32];
     /* Names visited along a CNAME or DNAME chain: a repeat ends it. */
-    unsigned nseen;
     struct dns_name seen[DNS_AUTH_CHAIN_MAX + 1];
 };
 
@@ -90,17 +92,102 @@ void dns_auth_init(struct dns_auth *a)
     memset(a, 0, sizeof *a);
 }
 
-int dns_auth_add_zone(struct dns_auth *a, const struct dns_zone *z)
+void dns_auth_free(struct dns_auth *a)
 {
     size_t i;
+
+    for (i = 0; i < a->nzones; i++)
+        free(a->index[i].slot);
+    memset(a, 0, sizeof *a);
+}
+
+/* FNV-1a of (n), its letters lowercased: equal names hash alike. */
+static uint32_t name_hash(const struct dns_name *n)
+{
+    uint32_t h = 2166136261u;
+    unsigned i;
+
+    for (i = 0; i < n->len; i++) {
+        uint8_t c = n->b[i];
+        h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619u;
+    }
+    return h;
+}
+
+int dns_auth_add_zone(struct dns_auth *a, const struct dns_zone *z)
+{
+    struct dns_auth_index *ix;
+    size_t i, slots = 16;
 
     for (i = 0; i < a->nzones; i++)
         if (dns_name_eq(&a->zones[i]->origin, &z->origin))
             return PITH_EBUSY;
     if (a->nzones == DNS_AUTH_ZONES_MAX)
         return PITH_ELIMIT;
+    while (slots < 2 * z->nnodes)
+        slots *= 2;
+    ix = &a->index[a->nzones];
+    ix->slot = malloc(slots * sizeof ix->slot[0]);
+    if (!ix->slot)
+        return PITH_ENOMEM;
+    ix->mask = (uint32_t)slots - 1;
+    memset(ix->slot, 0xff, slots * sizeof ix->slot[0]);
+    for (i = 0; i < z->nnodes; i++) {
+        uint32_t h = name_hash(&z->nodes[i].name) & ix->mask;
+        while (ix->slot[h] >= 0)
+            h = (h + 1) & ix->mask;
+        ix->slot[h] = (int32_t)i;
+    }
     a->zones[a->nzones++] = z;
     return PITH_OK;
+}
+
+/* The node named (n) in (z), which (a) serves, or NULL: a hash lookup. */
+static const struct dns_node *zfind(const struct dns_auth *a,
+                                    const struct dns_zone *z,
+                                    const struct dns_name *n)
+{
+    const struct dns_auth_index *ix = NULL;
+    uint32_t h;
+    size_t i;
+
+    for (i = 0; i < a->nzones; i++)
+        if (a->zones[i] == z)
+            ix = &a->index[i];
+    if (!ix)
+        return dns_zone_find(z, n, NULL);
+    for (h = name_hash(n) & ix->mask; ix->slot[h] >= 0;
+         h = (h + 1) & ix->mask) {
+        const struct dns_node *node = &z->nodes[ix->slot[h]];
+        if (node->name.len == n->len && dns_name_eq(&node->name, n))
+            return node;
+    }
+    return NULL;
+}
+
+/* The node named (n), or NULL and in (*closest) the node of its longest
+ * existing ancestor (the closest encloser) when (n) is in (z). */
+static const struct dns_node *zfind_closest(const struct dns_auth *a,
+                                            const struct dns_zone *z,
+                                            const struct dns_name *n,
+                                            const struct dns_node **closest)
+{
+    const struct dns_node *node = zfind(a, z, n);
+    struct dns_name anc;
+    unsigned drop;
+
+    *closest = NULL;
+    if (node)
+        return node;
+    for (drop = 1; drop <= n->labels; drop++) {
+        dns_name_strip(n, drop, &anc);
+        if (anc.labels < z->origin.labels)
+            break;
+        *closest = zfind(a, z, &anc);
+        if (*closest)
+            break;
+    }
+    return NULL;
 }
 
 /* The zone with the longest origin at or above (n), or NULL. */
@@ -352,13 +439,13 @@ static void answer_name(struct ans *s, const struct dns_name *qname,
     }
     if (!depth)
         s->zone = z;
-    node = dns_zone_find(z, qname, &closest);
+    node = zfind_closest(s->a, z, qname, &closest);
     /* Down from the origin: a zone cut (step 3b) or a DNAME above the
      * name ends the search. DS belongs to the parent side of a cut. */
     for (i = z->origin.labels; i <= qname->labels; i++) {
         const struct dns_rrset *set;
         dns_name_strip(qname, qname->labels - i, &anc);
-        n = i == qname->labels ? node : dns_zone_find(z, &anc, NULL);
+        n = i == qname->labels ? node : zfind(s->a, z, &anc);
         if (!n)
             break;
         if (i > z->origin.labels && dns_node_rrset(n, DNS_T_NS) &&
@@ -380,7 +467,7 @@ static void answer_name(struct ans *s, const struct dns_name *qname,
     }
     /* Step 3c: a wildcard at the closest encloser (RFC 4592 3.3.1). */
     if (closest && dns_name_wild(&closest->name, &anc) == PITH_OK) {
-        n = dns_zone_find(z, &anc, NULL);
+        n = zfind(s->a, z, &anc);
         if (n) {
             /* NSD remembers the wildcard the first time a chain passes
              * it, and the name it made the next: a CNAME loop through
@@ -410,8 +497,7 @@ static void additional(struct ans *s)
      * then what NSD sends. */
     for (t = 0; t < 2; t++) {
         for (i = 0; i < s->nadd; i++) {
-            const struct dns_node *n =
-                dns_zone_find(s->addz[i], &s->add[i], NULL);
+            const struct dns_node *n = zfind(s->a, s->addz[i], &s->add[i]);
             const struct dns_rrset *set =
                 n ? dns_node_rrset(n, types[t]) : NULL;
             if (set && !already_put(s, set)) {
@@ -497,7 +583,7 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
                      : DNS_UDP_MIN;
     if (limit > cap)
         limit = cap;
-    memset(&s, 0, sizeof s);
+    memset(&s, 0, offsetof(struct ans, add));
     s.a = a;
     s.q = &q;
     s.aa = 1;

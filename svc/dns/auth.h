@@ -36,19 +36,31 @@ struct dns_auth_stats {
     uint64_t nodata, referrals, wildcards;
 };
 
+/* Private: a hash index of a zone's nodes, for exact lookups in O(1)
+ * (the zone's own binary search compares names label by label). */
+struct dns_auth_index {
+    uint32_t mask; /* slots - 1 */
+    int32_t *slot; /* node numbers, -1 for empty */
+};
+
 struct dns_auth {
     size_t nzones;
     const struct dns_zone *zones[DNS_AUTH_ZONES_MAX];
+    struct dns_auth_index index[DNS_AUTH_ZONES_MAX];
     struct dns_auth_stats st;
 };
 
 /* Clears (*a): no zones. */
 void dns_auth_init(struct dns_auth *a);
 
+/* Frees what (a) allocated (its indexes); the zones stay the caller's. */
+void dns_auth_free(struct dns_auth *a);
+
 /*
  * Serves (z) from now on; (z) MUST stay valid and unchanged while (a)
- * uses it. Returns PITH_OK; PITH_EBUSY when a zone of that origin is
- * served already; PITH_ELIMIT past DNS_AUTH_ZONES_MAX.
+ * uses it. Builds a hash index of its names (malloc: 8 bytes per name,
+ * rounded up). Returns PITH_OK; PITH_EBUSY when a zone of that origin is
+ * served already; PITH_ELIMIT past DNS_AUTH_ZONES_MAX; PITH_ENOMEM.
  */
 int dns_auth_add_zone(struct dns_auth *a, const struct dns_zone *z);
 
