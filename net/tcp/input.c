@@ -738,7 +738,9 @@ static void tcp_input_(struct net *n, struct ip4_pkt *p)
         n->st.tcp.rx_bad++; /* TCP is unicast (RFC 1122 4.2.3.10) */
         return;
     }
-    if (tcp_parse(&p->data, &h, &data) < 0 || h.sport == 0 || h.dport == 0) {
+    /* SYN with FIN or RST has no meaning (a scan): dropped, as Linux. */
+    if (tcp_parse(&p->data, &h, &data) < 0 || h.sport == 0 || h.dport == 0 ||
+        ((h.flags & TCP_SYN) && (h.flags & (TCP_FIN | TCP_RST)))) {
         n->st.tcp.rx_bad++;
         return;
     }

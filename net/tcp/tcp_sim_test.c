@@ -958,6 +958,42 @@ static void test_simultaneous_open(void)
     stacks_down();
 }
 
+/* Simultaneous close (RFC 9293 3.6, figure 13): both FINs cross;
+ * each side goes through CLOSING to TIME_WAIT, then all is gone. */
+static void test_simultaneous_close(void)
+{
+    struct tcp_conn *ca, *cb;
+    struct net_stats sa, sb;
+
+    stacks_up(17);
+    manual = 1;
+    start_conns(1, 0, 0);
+    while (!pa[0].connected || !npb)
+        run_ns(1000000);
+    run_ns(1000000);
+    ca = pa[0].c;
+    cb = pb[0].c;
+    T_CHECK(ca->state == TCP_ESTABLISHED && cb->state == TCP_ESTABLISHED);
+    tcp_shutdown(ca);
+    tcp_shutdown(cb); /* before a's FIN arrives: they cross */
+    T_CHECK(ca->state == TCP_FIN_WAIT_1 && cb->state == TCP_FIN_WAIT_1);
+    run_ns(700000); /* the FINs arrive: CLOSING */
+    T_CHECKF(ca->state == TCP_CLOSING || ca->state == TCP_TIME_WAIT,
+             "a in state %d", ca->state);
+    run_ns(2000000); /* and their ACKs: TIME_WAIT on both sides */
+    T_CHECK(ca->state == TCP_TIME_WAIT && cb->state == TCP_TIME_WAIT);
+    stats(&na, &sa);
+    stats(&nb, &sb);
+    T_CHECK(sa.tcp.time_wait == 1 && sb.tcp.time_wait == 1);
+    tcp_close(ca);
+    tcp_close(cb);
+    pa[0].c = pb[0].c = NULL;
+    manual = 0;
+    check_nothing_left();
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
 /* Nagle (RFC 1122 4.2.3.4): small writes while data is unacknowledged
  * wait and coalesce; with tcp_nodelay() each goes at once. */
 static void test_nagle(void)
@@ -1075,6 +1111,7 @@ int main(void)
     T_RUN(test_rfc5961_and_paws);
     T_RUN(test_pmtu);
     T_RUN(test_simultaneous_open);
+    T_RUN(test_simultaneous_close);
     T_RUN(test_nagle);
     T_RUN(test_keepalive);
     T_RUN(test_mem_limit);

@@ -7,7 +7,10 @@
  * bad and spoofed ARP (truncated, wrong lengths, unsolicited replies, a
  * flood of requests from made-up senders), bad fragments (odd lengths,
  * past 64 KiB, overlaps that disagree, many unfinished datagrams), unknown
- * EtherTypes and protocols, other MACs, and bit flips of a valid ping.
+ * EtherTypes and protocols, other MACs, bit flips of a valid ping, and
+ * TCP to the echo port: options with bad lengths, data offsets below 5 or
+ * past the segment, SYN+FIN, every flag at once, RSTs out of the window,
+ * bad checksums.
  *
  *   badframes IFNAME DSTMAC SRCIP DSTIP COUNT [SEED]
  * Prints "ok ..." when every frame was handed to the kernel (runts the
@@ -27,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KINDS 30
+#define KINDS 36
 
 static unsigned char mine[6], peer[6];
 static uint32_t src_ip, dst_ip;
@@ -133,6 +136,36 @@ static size_t udp(unsigned char *f, unsigned port, size_t dlen, int bad_csum)
          (dst_ip & 0xffff) + 17 + (uint32_t)(8 + dlen);
     put16(u + 6, csum(u, 8 + dlen, ps) ^ (bad_csum ? 0x1234 : 0));
     return 14 + 28 + dlen;
+}
+
+/* A TCP segment to port 7 with (flags), options (opt, olen: a multiple of
+ * 4 unless the data offset is forced by (doff) non-zero) and (dlen)
+ * random data bytes, its checksum right unless (bad_csum). */
+static size_t tcp(unsigned char *f, unsigned flags, const unsigned char *opt,
+                  size_t olen, unsigned doff, size_t dlen, int bad_csum)
+{
+    size_t tl = 20 + olen + dlen, i;
+    unsigned char *h = ip4(f, 20, (unsigned)(20 + tl), (unsigned)rng(), 0, 64,
+                           6, src_ip, dst_ip);
+    unsigned char *t = h + 20;
+    uint32_t ps;
+
+    put16(t, 40000 + (unsigned)(rng() % 1000));
+    put16(t + 2, 7);
+    put32(t + 4, (uint32_t)rng());
+    put32(t + 8, (uint32_t)rng());
+    t[12] = (unsigned char)((doff ? doff : (20 + olen) / 4) << 4);
+    t[13] = (unsigned char)flags;
+    put16(t + 14, 65535);
+    put16(t + 16, 0);
+    put16(t + 18, 0);
+    memcpy(t + 20, opt, olen);
+    for (i = 0; i < dlen; i++)
+        t[20 + olen + i] = (unsigned char)rng();
+    ps = (src_ip >> 16) + (src_ip & 0xffff) + (dst_ip >> 16) +
+         (dst_ip & 0xffff) + 6 + (uint32_t)tl;
+    put16(t + 16, csum(t, tl, ps) ^ (bad_csum ? 0x0101 : 0));
+    return 14 + 20 + tl;
 }
 
 static size_t arp(unsigned char *f, const unsigned char *dst, unsigned op,
@@ -293,6 +326,22 @@ static size_t bad(unsigned kind, unsigned char *f)
         f[23] = (unsigned char)(100 + rng() % 100);
         fix_ip_csum(f + 14, 20);
         return n;
+    case 30: { /* TCP options whose lengths are 0, 1 or past the header */
+        static const unsigned char o[3][8] = {{2, 0, 5, 180, 1, 1, 1, 1},
+                                              {3, 1, 7, 1, 1, 1, 1, 0},
+                                              {8, 10, 0, 0, 0, 0, 1, 1}};
+        return tcp(f, 0x02, o[rng() % 3], 8, 0, 0, 0);
+    }
+    case 31: /* a data offset below 5 words, or past the segment */
+        return tcp(f, 0x02, NULL, 0, rng() & 1 ? 3 : 15, 8, 0);
+    case 32: /* SYN and FIN together, with data */
+        return tcp(f, 0x03, NULL, 0, 0, 16, 0);
+    case 33: /* every flag at once */
+        return tcp(f, 0xff, NULL, 0, 0, 32, 0);
+    case 34: /* a RST for no connection, far out of any window */
+        return tcp(f, 0x04 | (rng() & 1 ? 0x10 : 0), NULL, 0, 0, 0, 0);
+    case 35: /* a SYN with a wrong checksum */
+        return tcp(f, 0x02, NULL, 0, 0, 4, 1);
     default: /* an ICMP error quoting garbage */
         n = ping(f, 64);
         f[34] = 3;
