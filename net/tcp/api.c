@@ -253,7 +253,7 @@ void tcp_conn_drop(struct tcp_conn *c, int err)
         c->lis = NULL;
     }
     c->state = TCP_CLOSED;
-    c->t_rtx = c->t_delack = c->t_keep = c->t_end = 0;
+    c->t_rtx = c->t_delack = c->t_keep = c->t_end = c->t_tlp = 0;
     if (!(c->fl & TCP_F_APP_GONE) && !(c->ev & TCP_EVB_ACCEPT) && c->fn)
         c->ev |= TCP_EVB_CLOSED;
 }
@@ -263,7 +263,7 @@ void tcp_conn_time_wait(struct tcp_conn *c)
     struct tcp_stack *ts = c->net->tcp;
 
     c->state = TCP_TIME_WAIT;
-    c->t_rtx = c->t_keep = 0;
+    c->t_rtx = c->t_keep = c->t_tlp = 0;
     c->t_end = ev_now() + 2 * TCP_MSL_NS;
     c->fl &= ~(uint32_t)TCP_F_RECOVERY;
     if (c->snd.buf)

@@ -387,6 +387,7 @@ static uint32_t tcp_sb_bytes(const struct tcp_conn *c)
 
 static void tcp_enter_recovery(struct tcp_conn *c)
 {
+    c->t_tlp = 0;
     c->fl |= TCP_F_RECOVERY;
     c->recover = c->snd_max - 1;
     c->high_rxt = c->snd_una;
@@ -459,6 +460,8 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         c->t_progress = c->snd_max != c->snd_una ? now : 0;
         c->persist_ns = 0;
         c->t_rtx = c->snd_max != c->snd_una ? now + c->rtt.rto : 0;
+        c->tlp_out = 0;
+        tcp_arm_tlp(c, now);
         if ((c->fl & TCP_F_WANT_W) &&
             c->sbuf_max - c->slen >= c->sbuf_max / 4) {
             c->fl &= ~(uint32_t)TCP_F_WANT_W;
@@ -474,11 +477,18 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
     if ((c->fl & TCP_F_SACK) && (h->opt.has & TCP_HAS_SACK))
         tcp_sack_take(c, &h->opt);
     if (!(c->fl & TCP_F_RECOVERY) && tcp_seq_gt(ack, c->recover) &&
-        c->snd_max != c->snd_una &&
-        (c->dupacks >= TCP_DUPACK_THRESH ||
-         ((c->fl & TCP_F_SACK) &&
-          tcp_sb_bytes(c) >= TCP_DUPACK_THRESH * (uint32_t)c->mss)))
-        tcp_enter_recovery(c);
+        c->snd_max != c->snd_una) {
+        /* Early Retransmit (RFC 5827): with fewer than four segments out
+         * and nothing new to send, three duplicate ACKs may never come;
+         * one less than the segments out will do. */
+        uint32_t out = c->snd_max - c->snd_una, thresh = TCP_DUPACK_THRESH;
+        uint32_t oseg = (out + c->mss - 1) / c->mss;
+        if (oseg < 4 && c->slen <= out)
+            thresh = oseg > 1 ? oseg - 1 : 1;
+        if (c->dupacks >= thresh ||
+            ((c->fl & TCP_F_SACK) && tcp_sb_bytes(c) >= thresh * c->mss))
+            tcp_enter_recovery(c);
+    }
 
     /* The window (RFC 9293 3.10.7.4: SND.WL1, SND.WL2). */
     if (tcp_seq_lt(c->snd_wl1, h->seq) ||

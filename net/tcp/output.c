@@ -242,6 +242,56 @@ static void tcp_arm_rtx(struct tcp_conn *c, uint64_t now)
         c->t_rtx = now + c->rtt.rto;
     if (!c->t_progress)
         c->t_progress = now;
+    if (!c->t_tlp)
+        tcp_arm_tlp(c, now);
+}
+
+void tcp_arm_tlp(struct tcp_conn *c, uint64_t now)
+{
+    uint32_t flight = c->snd_max - c->snd_una;
+    uint64_t pto;
+
+    c->t_tlp = 0;
+    if (!flight || c->tlp_out || (c->fl & TCP_F_RECOVERY) || !c->rtt.samples ||
+        c->state < TCP_ESTABLISHED)
+        return;
+    pto = 2 * c->rtt.srtt;
+    if (flight <= c->mss)
+        pto += TCP_DELACK_NS; /* RFC 8985 7.2: WCDelAckT */
+    if (pto < 10 * TCP_MS)
+        pto = 10 * TCP_MS;
+    if (c->t_rtx && now + pto >= c->t_rtx)
+        return;
+    c->t_tlp = now + pto;
+}
+
+/* The tail loss probe (RFC 8985 7.3): no ACK for two round trips; send
+ * the last segment again, so that its ACK (with SACK) reveals a loss at
+ * the tail, which duplicate ACKs never would. */
+static void tcp_tlp_fire(struct tcp_conn *c)
+{
+    uint32_t dend = c->snd_una + c->slen, seq, len;
+    uint8_t flags = TCP_ACK;
+
+    c->t_tlp = 0;
+    if (c->snd_max == c->snd_una || c->tlp_out || (c->fl & TCP_F_RECOVERY) ||
+        c->snd_nxt != c->snd_max)
+        return;
+    seq = tcp_seq_gt(dend, c->snd_una)
+              ? tcp_seq_max(c->snd_una, dend - tcp_seg_room(c))
+              : dend;
+    len = tcp_seq_gt(dend, seq) ? dend - seq : 0;
+    if (tcp_seq_gt(seq + len, c->snd_max))
+        len = c->snd_max - seq;
+    if ((c->fl & TCP_F_FIN_SENT) && c->snd_max == c->snd_fin + 1 &&
+        seq + len == c->snd_fin)
+        flags |= TCP_FIN;
+    if (!len && !(flags & TCP_FIN))
+        return;
+    c->tlp_out = 1;
+    c->net->st.tcp.retransmits++;
+    tcp_rtt_retransmit(&c->rtt);
+    tcp_xmit(c, seq, len, flags);
 }
 
 void tcp_output(struct tcp_conn *c)
@@ -297,8 +347,14 @@ void tcp_output(struct tcp_conn *c)
             pipe = tcp_pipe(c);
             wnd = c->cc.cwnd > pipe ? c->cc.cwnd - pipe : 0;
         } else {
+            /* Limited Transmit (RFC 3042): each of the first two
+             * duplicate ACKs lets one new segment out, so that a small
+             * window can still make the three that start recovery. */
             uint32_t flight = c->snd_nxt - c->snd_una;
-            wnd = c->cc.cwnd > flight ? c->cc.cwnd - flight : 0;
+            uint32_t cwnd =
+                c->cc.cwnd +
+                (uint32_t)(c->dupacks < 2 ? c->dupacks : 2) * c->mss;
+            wnd = cwnd > flight ? cwnd - flight : 0;
         }
         /* The peer's window, from SND.UNA. */
         if (c->snd_wnd > off) {
@@ -387,6 +443,8 @@ void tcp_conn_timer(struct tcp_conn *c)
         d = c->t_keep;
     if (c->t_end && c->t_end < d)
         d = c->t_end;
+    if (c->t_tlp && c->t_tlp < d)
+        d = c->t_tlp;
     if (d == UINT64_MAX)
         return; /* an armed timer finds nothing due and stops */
     /* Moving a timer costs a heap operation: one that fires early finds
@@ -454,6 +512,8 @@ static void tcp_rtx_fire(struct tcp_conn *c, uint64_t now)
         return;
     }
     n->st.tcp.timeouts++;
+    c->t_tlp = 0;
+    c->tlp_out = 0;
     if (c->retries < 255)
         c->retries++;
     tcp_rtt_backoff(&c->rtt);
@@ -511,6 +571,8 @@ static void tcp_timer_fn(struct ev_timer *t, void *arg)
         else
             tcp_conn_drop(c, PITH_EAGAIN); /* orphaned FIN_WAIT_2 */
     }
+    if (!(c->fl & TCP_F_DEAD) && c->t_tlp && now >= c->t_tlp)
+        tcp_tlp_fire(c);
     if (!(c->fl & TCP_F_DEAD) && c->t_rtx && now >= c->t_rtx)
         tcp_rtx_fire(c, now);
     if (!(c->fl & TCP_F_DEAD) && c->t_keep && now >= c->t_keep)

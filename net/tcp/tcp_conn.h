@@ -134,6 +134,8 @@ struct tcp_conn {
     uint64_t t_delack;
     uint64_t t_keep;     /* keepalive */
     uint64_t t_end;      /* TIME_WAIT, orphan FIN_WAIT_2 */
+    uint64_t t_tlp;      /* tail loss probe (RFC 8985 7) */
+    uint8_t tlp_out;     /* a probe is out, unanswered */
     uint64_t t_progress; /* SND.UNA last moved (or the flight began) */
     uint64_t last_rx;
     uint64_t persist_ns; /* the persist timer's current backoff */
@@ -216,6 +218,11 @@ void tcp_timer_init(struct tcp_conn *c);
 /* Whether the window opened enough since the last advertisement to be
  * worth an ACK of its own (after the app consumed data). */
 int tcp_window_update_due(const struct tcp_conn *c);
+
+/* Arms the tail loss probe of (c) at (now) when data is out and no
+ * recovery runs (RFC 8985 7.2): two smoothed round trips, more when a
+ * lone segment may wait for a delayed ACK; never past the RTO. */
+void tcp_arm_tlp(struct tcp_conn *c, uint64_t now);
 
 /* Re-arms (c)'s event timer for the earliest of its deadlines. */
 void tcp_conn_timer(struct tcp_conn *c);
