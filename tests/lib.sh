@@ -90,3 +90,36 @@ netns_new() {
     ip netns add "$ns" && cleanup_add "ip netns del $ns"
     echo "$ns"
 }
+
+# tap_ns NAME ADDR/PREFIX: a namespace of the test's own (netns_new) with
+# tap pitht0 up at ADDR; sets NS. Says "not ok" and fails otherwise.
+tap_ns() {
+    NS=$(netns_new "$1") || { notok "$1: namespace" "ip netns add failed"; return 1; }
+    ip -n "$NS" tuntap add pitht0 mode tap && ip -n "$NS" link set pitht0 up &&
+        ip -n "$NS" addr add "$2" dev pitht0 ||
+        { notok "$1: tap" "cannot create pitht0 in $NS"; return 1; }
+}
+
+# echo_start NAME TAP IMAGE [ECHO-OPTION...]: apps/echo (IMAGE) in $NS on
+# TAP with MAC $MAC at $GUEST/24 and those options, waited for until it
+# listens; sets PID (killed at exit) and LOG. `ip netns exec` and `pith
+# run` both exec, so PID is the image's own process (unix) or its
+# tender's, which holds the guest (spt).
+echo_start() {
+    local name=$1 tap=$2 img=$3
+    shift 3
+    LOG=$T/$name.log
+    : >"$LOG" # before the grep below looks
+    ip netns exec "$NS" "$PITH" run "$img" --net:service=$tap \
+        --net-mac:service=$MAC -- --ipv4=$GUEST/24 "$@" >"$LOG" 2>&1 &
+    PID=$!
+    disown $PID # killed at exit, and no job notice for that
+    cleanup_add "kill -9 $PID"
+    for _ in $(seq 100); do
+        grep -q "^echo: listening on $GUEST\$" "$LOG" && return 0
+        kill -0 $PID 2>/dev/null || break
+        sleep 0.1
+    done
+    notok "$name: echo starts" "$(tr '\n' '|' <"$LOG")"
+    return 1
+}

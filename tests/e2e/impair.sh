@@ -55,21 +55,7 @@ topology_up() {
 
 # echo_up IMAGE: apps/echo on pithu at $GUEST, ready; sets PID. (ip netns
 # exec, not in_ns, so that PID is the process itself: ip execs it.)
-echo_up() {
-    local log=$T/echo.log
-    ip netns exec "$NS" "$PITH" run "$1" --net:service=pithu --net-mac:service=$MAC -- \
-        --ipv4=$GUEST/24 >"$log" 2>&1 &
-    PID=$!
-    disown $PID # killed at exit, and no job notice for that
-    cleanup_add "kill -9 $PID"
-    for _ in $(seq 100); do
-        grep -q "^echo: listening on $GUEST\$" "$log" && return 0
-        kill -0 $PID 2>/dev/null || break
-        sleep 0.1
-    done
-    notok "impair: echo starts" "$(tr '\n' '|' <"$log")"
-    return 1
-}
+echo_up() { echo_start impair pithu "$1"; }
 
 # relay_start ARGS...: impair ARGS pitha pithb, with the path through it
 # ready (pitha's carrier and queue up, pithb forwarding in the bridge);
@@ -204,7 +190,7 @@ if relay_start --delay=20 --jitter=5; then
 fi
 
 alive() {
-    if kill -0 $PID 2>/dev/null; then ok "$1"; else notok "$1" "$(tail -n 3 "$T/echo.log" | tr '\n' '|')"; fi
+    if kill -0 $PID 2>/dev/null; then ok "$1"; else notok "$1" "$(tail -n 3 "$LOG" | tr '\n' '|')"; fi
 }
 alive "impair: echo still runs after losses, duplicates and reordering"
 

@@ -10,29 +10,14 @@ HOST=10.77.0.1
 GUEST=10.77.0.2
 
 # net_ns NAME: a namespace with tap pitht0 up at $HOST/24; sets NS.
-net_ns() {
-    NS=$(netns_new "$1") || { notok "$1: namespace" "ip netns add failed"; return 1; }
-    ip -n "$NS" tuntap add pitht0 mode tap && ip -n "$NS" link set pitht0 up &&
-        ip -n "$NS" addr add $HOST/24 dev pitht0 ||
-        { notok "$1: tap" "cannot create pitht0 in $NS"; return 1; }
-}
+net_ns() { tap_ns "$1" $HOST/24; }
 
 # echo_up IMAGE NAME: a namespace of the test's own and apps/echo in it at
 # $GUEST, ready; sets NS and PID (killed at exit).
 echo_up() {
-    local img=$1 name=$2 log=$T/$2.log
-    net_ns "$name" || return 1
-    ip netns exec "$NS" "$PITH" run "$img" --net:service=pitht0 \
-        --net-mac:service=$MAC -- --ipv4=$GUEST/24 >"$log" 2>&1 &
-    PID=$!
-    cleanup_add "kill -9 $PID"
-    for _ in $(seq 100); do
-        grep -q "^echo: listening on $GUEST\$" "$log" && return 0
-        kill -0 $PID 2>/dev/null || break
-        sleep 0.1
-    done
-    notok "$name: echo starts" "$(tr '\n' '|' <"$log")"
-    return 1
+    local img=$1 name=$2
+    shift 2
+    net_ns "$name" && echo_start "$name" pitht0 "$img" "$@"
 }
 
 # in_ns COMMAND...: runs COMMAND in the current test's namespace.

@@ -20,12 +20,7 @@ FAR_GW=10.81.0.1
 FAR=10.81.0.2
 
 # net_ns NAME: a namespace with tap pitht0 up at $HOST/24; sets NS.
-net_ns() {
-    NS=$(netns_new "$1") || { notok "$1: namespace" "ip netns add failed"; return 1; }
-    ip -n "$NS" tuntap add pitht0 mode tap && ip -n "$NS" link set pitht0 up &&
-        ip -n "$NS" addr add $HOST/24 dev pitht0 ||
-        { notok "$1: tap" "cannot create pitht0 in $NS"; return 1; }
-}
+net_ns() { tap_ns "$1" $HOST/24; }
 
 # echo_up IMAGE NAME [ECHO-OPTION...]: a namespace of the check's own
 # and apps/echo in it at $GUEST with those options, ready; sets NS, PID
@@ -33,21 +28,7 @@ net_ns() {
 echo_up() {
     local img=$1 name=$2
     shift 2
-    LOG=$T/$name.log
-    net_ns "$name" || return 1
-    : >"$LOG" # before the grep below looks
-    ip netns exec "$NS" "$PITH" run "$img" --net:service=pitht0 \
-        --net-mac:service=$MAC -- --ipv4=$GUEST/24 "$@" >"$LOG" 2>&1 &
-    PID=$!
-    disown $PID # killed at exit, and no job notice for that
-    cleanup_add "kill -9 $PID"
-    for _ in $(seq 100); do
-        grep -q "^echo: listening on $GUEST\$" "$LOG" && return 0
-        kill -0 $PID 2>/dev/null || break
-        sleep 0.1
-    done
-    notok "$name: echo starts" "$(tr '\n' '|' <"$LOG")"
-    return 1
+    net_ns "$name" && echo_start "$name" pitht0 "$img" "$@"
 }
 
 # in_ns COMMAND...: runs COMMAND in the current check's namespace.

@@ -47,22 +47,7 @@ topology_up() {
 
 # echo_up IMAGE NAME: apps/echo on pithu at $GUEST, ready; sets PID and
 # LOG.
-echo_up() {
-    LOG=$T/$2.log
-    : >"$LOG"
-    ip netns exec "$NS" "$PITH" run "$1" --net:service=pithu --net-mac:service=$MAC -- \
-        --ipv4=$GUEST/24 --stats --stats-every=1 >"$LOG" 2>&1 &
-    PID=$!
-    disown $PID # killed at exit, and no job notice for that
-    cleanup_add "kill -9 $PID"
-    for _ in $(seq 100); do
-        grep -q "^echo: listening on $GUEST\$" "$LOG" && return 0
-        kill -0 $PID 2>/dev/null || break
-        sleep 0.1
-    done
-    notok "$2: echo starts" "$(tr '\n' '|' <"$LOG")"
-    return 1
-}
+echo_up() { echo_start "$2" pithu "$1" --stats --stats-every=1; }
 
 # relay_start NAME ARGS...: impair ARGS pitha pithb, with the path through
 # it ready; sets RPID.
