@@ -1,6 +1,6 @@
 # Builds one app image. Driven by `pith build`, which passes:
 #   ROOT    the pith tree          APPDIR  the app's folder
-#   APP     the app's name         TARGET  unix | spt
+#   APP     the app's name         TARGET  unix | spt | virtio
 #   MODULES the manifest's modules OBJDIR  where objects go
 #   MFT_S   the generated manifest note (assembler)
 #   FILES_S the generated table of the manifest's files (assembler)
@@ -31,6 +31,15 @@ LINK      = $(CC) -nostdlib -static -no-pie \
             -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
             -Wl,--build-id=none -Wl,-z,norelro -Wl,--nmagic
 LIBS     := -lgcc
+else ifeq ($(TARGET),virtio)
+ROOT_SRCS = $(rt_SRCS) $(libc_SRCS) $(plat_virtio_SRCS) $(MOD_SRCS)
+# Frame pointers for the crash report's backtrace.
+CFLAGS   := $(FREE_CFLAGS) -fno-omit-frame-pointer
+LINK      = $(CC) -nostdlib -static -no-pie \
+            -Wl,-T,$(ROOT)/plat/virtio/virtio.lds -Wl,--gc-sections \
+            -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
+            -Wl,--build-id=none -Wl,-z,norelro
+LIBS     := -lgcc
 else ifeq ($(TARGET),unix)
 ROOT_SRCS = $(rt_SRCS) $(plat_unix_SRCS) $(MOD_SRCS)
 CFLAGS   := $(HOST_CFLAGS) -fstack-protector-strong -ffunction-sections \
@@ -42,10 +51,10 @@ endif
 LINK      = $(CC) $(filter -fsanitize=%,$(CFLAGS)) -Wl,--gc-sections
 LIBS     :=
 else
-$(error TARGET must be unix or spt)
+$(error TARGET must be unix, spt or virtio)
 endif
 
-ROOT_OBJS = $(patsubst %.c,$(OBJDIR)/root/%.o,$(sort $(ROOT_SRCS)))
+ROOT_OBJS = $(patsubst %,$(OBJDIR)/root/%.o,$(basename $(sort $(ROOT_SRCS))))
 APP_OBJS  = $(patsubst %.c,$(OBJDIR)/app/%.o,$(APP_SRCS))
 OBJS      = $(ROOT_OBJS) $(APP_OBJS) $(OBJDIR)/manifest.o
 # The files module reads the table `pith build` generates from the files
@@ -60,6 +69,10 @@ $(OBJDIR)/root/lib/libc/%.o: EXTRA := $(LIBC_CFLAGS)
 $(OBJDIR)/root/%.o: $(ROOT)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(EXTRA) -MMD -MP -c -o $@ $<
+
+$(OBJDIR)/root/%.o: $(ROOT)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OBJDIR)/app/%.o: $(APPDIR)/%.c
 	@mkdir -p $(dir $@)
@@ -76,7 +89,7 @@ $(OBJDIR)/$(APP).elf: $(OBJS)
 
 .PHONY: image
 image: $(OBJDIR)/$(APP).elf
-ifeq ($(TARGET),spt)
+ifneq ($(TARGET),unix)
 	strip -o $(OUT) $<
 else
 	cp $< $(OUT)

@@ -71,6 +71,18 @@ expect_line() { _expect_exact "$1" "$2" "$3" stderr "$T/stderr" "${@:4}"; }
 # are exactly LINE, nothing else.
 expect_output() { _expect_exact "$1" "$2" "$3" output "$T/out" "${@:4}"; }
 
+# quiet_vm COMMAND...: runs COMMAND with the lines a virtio image's boot
+# adds left out of its output (the QEMU command `pith run` prints, the
+# devices the platform bound), so that exact-output checks hold on every
+# target. Keeps COMMAND's exit status.
+quiet_vm() {
+    local rc
+    "$@" >"$T/quiet_vm" 2>&1
+    rc=$?
+    grep -Ev '^(virtio: |pith: qemu-system)' "$T/quiet_vm"
+    return $rc
+}
+
 # build_app DIR TARGET [OUT] [EXTRA...]: builds quietly; fails the test run
 # loudly when the build breaks.
 build_app() {

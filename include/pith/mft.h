@@ -31,6 +31,7 @@ enum pith_mft_kind {
 enum pith_mft_target {
     PITH_TARGET_UNIX = 1,
     PITH_TARGET_SPT = 2,
+    PITH_TARGET_VIRTIO = 3,
 };
 
 struct pith_mft_dev {
@@ -93,7 +94,8 @@ static inline int pith_mft_check(const struct pith_mft *m, const char **why)
         *why = "unsupported manifest version";
         return -1;
     }
-    if (m->target != PITH_TARGET_UNIX && m->target != PITH_TARGET_SPT) {
+    if (m->target != PITH_TARGET_UNIX && m->target != PITH_TARGET_SPT &&
+        m->target != PITH_TARGET_VIRTIO) {
         *why = "unknown target in manifest";
         return -1;
     }
@@ -145,7 +147,10 @@ static inline const char *pith_mft_kind_name(uint32_t kind)
 
 static inline const char *pith_mft_target_name(uint32_t t)
 {
-    return t == PITH_TARGET_UNIX ? "unix" : t == PITH_TARGET_SPT ? "spt" : "?";
+    return t == PITH_TARGET_UNIX     ? "unix"
+           : t == PITH_TARGET_SPT    ? "spt"
+           : t == PITH_TARGET_VIRTIO ? "virtio"
+                                     : "?";
 }
 
 #endif

@@ -1,8 +1,9 @@
 # lib/alloc: the heap allocator. Every image links alloc_SRCS; freestanding
-# images also get malloc and friends from stdlib.c (alloc_SRCS_spt). unix
+# images (spt, virtio) also get malloc and friends from stdlib.c. unix
 # images and the host tests keep glibc's malloc.
 alloc_SRCS := lib/alloc/alloc.c
 alloc_SRCS_spt := lib/alloc/stdlib.c
+alloc_SRCS_virtio := lib/alloc/stdlib.c
 
 ALLOC_TEST_SRCS := $(ROOT)/lib/alloc/alloc.c $(ROOT)/lib/alloc/alloc_test.c
 ALLOC_TEST_DEPS := $(ALLOC_TEST_SRCS) $(ROOT)/include/pith/alloc.h \

@@ -1,4 +1,5 @@
-# The IPv4 stack (net/) against Linux, on both targets: apps/echo in a
+# The IPv4 stack (net/) against Linux, on every target (virtio: QEMU
+# microvm, TCG): apps/echo in a
 # network namespace of each test's own, behind a tap, with Linux's ping,
 # a UDP client (tests/tools/udpcheck) and a sender of malformed frames
 # (tests/tools/badframes) on the other side.
@@ -28,7 +29,7 @@ alive() {
     if kill -0 $PID 2>/dev/null; then ok "$1"; else notok "$1" "it exited: $(tail -n 3 "$T/$2.log" | tr '\n' '|')"; fi
 }
 
-for target in unix spt; do
+for target in unix spt virtio; do
     img=$T/echo.$target
     build_app "$ROOT/apps/echo" $target "$img" || continue
 
@@ -72,10 +73,10 @@ for target in unix spt; do
     if net_ns conf$target; then
         expect_output "$target: --ipv4=10.0.0.300/24 is refused with one line and status 2" 2 \
             'echo: --ipv4=10.0.0.300/24: bad address' -- \
-            in_ns "$PITH" run "$img" --net:service=pitht0 -- --ipv4=10.0.0.300/24
+            quiet_vm in_ns "$PITH" run "$img" --net:service=pitht0 -- --ipv4=10.0.0.300/24
         expect_output "$target: a gateway off the prefix is refused" 2 \
             'echo: --ipv4-gateway=10.9.0.1: not another host on 10.77.0.0/24' -- \
-            in_ns "$PITH" run "$img" --net:service=pitht0 -- --ipv4=$GUEST/24 --ipv4-gateway=10.9.0.1
+            quiet_vm in_ns "$PITH" run "$img" --net:service=pitht0 -- --ipv4=$GUEST/24 --ipv4-gateway=10.9.0.1
         # No --ipv4 means DHCP: tests/e2e/dhcp.sh.
     fi
 done

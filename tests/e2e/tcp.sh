@@ -1,5 +1,6 @@
-# TCP (net/tcp) against Linux, on both targets: apps/echo in a network
-# namespace of each check's own, behind a tap, and a Python client
+# TCP (net/tcp) against Linux, on every target (virtio: QEMU microvm,
+# TCG): apps/echo in a network namespace of each check's own, behind a
+# tap, and a Python client
 # (tests/tools/tcpcheck.py) on the other side:
 #   - 100 MiB through echo (port 7), both ways at once, sha256 equal;
 #   - 100 MiB from the bulk sender (port 19), length and pattern right;
@@ -150,7 +151,7 @@ EOF
     alive "$target: synflood: echo still runs"
 }
 
-for target in unix spt; do
+for target in unix spt virtio; do
     img=$T/echo.$target
     build_app "$ROOT/apps/echo" $target "$img" || continue
 

@@ -262,7 +262,7 @@ int embed_write_asm(const struct embed *e, const char *appdir, uint32_t target,
             "    .globl pith_files\n"
             "    .type pith_files, @object\n"
             "pith_files:\n",
-            target == PITH_TARGET_SPT
+            target != PITH_TARGET_UNIX
                 ? ".rodata.pith_files_table, \"a\", @progbits"
                 : ".data.rel.ro.pith_files_table, \"aw\", @progbits");
     for (i = 0; i < e->n; i++)

@@ -2,7 +2,7 @@
 TOOLS += $(B)/bin/pith
 
 PITH_TOOL_SRCS := tools/pith/pith.c tools/pith/manifest.c \
-                  tools/pith/embed.c $(TENDER_COMMON_SRCS)
+                  tools/pith/embed.c tools/pith/vmm.c $(TENDER_COMMON_SRCS)
 $(B)/bin/pith: $(addprefix $(ROOT)/,$(PITH_TOOL_SRCS)) \
                $(wildcard $(ROOT)/tools/pith/*.h $(ROOT)/tender/common/*.h \
                $(ROOT)/include/pith/*.h)

@@ -5,6 +5,7 @@
  */
 #include "embed.h"
 #include "manifest.h"
+#include "vmm.h"
 #include "../../tender/common/tender.h"
 
 #include <errno.h>
@@ -90,8 +91,10 @@ static int target_of(const char *s, uint32_t *t)
         *t = PITH_TARGET_UNIX;
     else if (strcmp(s, "spt") == 0)
         *t = PITH_TARGET_SPT;
+    else if (strcmp(s, "virtio") == 0)
+        *t = PITH_TARGET_VIRTIO;
     else {
-        tender_err("unknown target '%s' (expected unix or spt)", s);
+        tender_err("unknown target '%s' (expected unix, spt or virtio)", s);
         return -1;
     }
     return 0;
@@ -233,12 +236,14 @@ static int cmd_new(int argc, char **argv)
 
 static void build_usage(void)
 {
-    printf("usage: pith build [-t unix|spt] [-o IMAGE] [--sanitize] [-v] "
+    printf("usage: pith build [-t unix|spt|virtio] [-o IMAGE] [--sanitize] "
+           "[-v] "
            "[APPDIR]\n"
            "Builds the app in APPDIR (default .) into an image for the "
            "target\n(default spt): APPDIR/NAME.TARGET unless -o is given.\n\n"
-           "  -t, --target T   unix (a Linux process) or spt (sandboxed "
-           "unikernel)\n"
+           "  -t, --target T   unix (a Linux process), spt (sandboxed "
+           "unikernel) or\n"
+           "                   virtio (a VM for QEMU, Firecracker, clouds)\n"
            "  -o IMAGE         where to write the image\n"
            "  --sanitize       unix only: build with ASan and UBSan\n"
            "  -v, --verbose    show the compiler commands\n");
@@ -402,7 +407,7 @@ static int cmd_build(int argc, char **argv)
         return 1;
     }
     printf("%s: %lld bytes (%s%s%s)\n", out, (long long)st.st_size, tname,
-           target == PITH_TARGET_SPT ? ", stripped" : "",
+           target != PITH_TARGET_UNIX ? ", stripped" : "",
            sanitize ? ", ASan+UBSan" : "");
     return 0;
 }
@@ -463,27 +468,61 @@ static int cmd_inspect(int argc, char **argv)
 
 static void run_usage(void)
 {
-    printf("usage: pith run [-t unix|spt] IMAGE [OPTIONS] [-- ARGS...]\n"
-           "Runs IMAGE on its target (read from the image), through the spt "
-           "tender\nor directly for unix. Run as root, it creates tap "
-           "devices that do\nnot exist yet.\n\n");
+    printf("usage: pith run [-t unix|spt|virtio] IMAGE [OPTIONS] [-- ARGS...]\n"
+           "Runs IMAGE on its target (read from the image): through the spt "
+           "tender,\ndirectly for unix, under QEMU for virtio. Run as root, "
+           "it creates tap\ndevices that do not exist yet.\n\n");
     tender_usage_options();
+    printf("virtio only:\n"
+           "  --machine=M           QEMU machine: microvm (default), pc, "
+           "q35\n"
+           "  --qemu=PATH           the QEMU to run (default "
+           "qemu-system-x86_64)\n"
+           "  --accel=kvm|tcg       QEMU's accelerator (default: kvm "
+           "where it works)\n"
+           "  --dry-run             print the QEMU command, do not run it\n"
+           "  --emit-firecracker-config=FILE\n"
+           "                        write a Firecracker configuration for "
+           "the image\n"
+           "                        and its devices to FILE (- for stdout) "
+           "instead\n");
 }
 
 static int cmd_run(int argc, char **argv)
 {
     struct tender_opts o;
     struct tender_elf elf;
-    const char *tname = NULL;
+    const char *tname = NULL, *virtio_opt = NULL;
+    struct vmm_opts vo = {0};
     char **args = calloc((size_t)argc + 2, sizeof *args), tender[PATH_MAX];
     uint32_t want;
     unsigned i;
     int j, n = 1, rc;
 
-    /* Take -t off the front; everything else goes to the tender. */
+    /* Take -t and the virtio options off; the rest goes to the tender. */
     for (j = 1; j < argc; j++) {
-        if (!strcmp(argv[j], "--"))
+        const char *a = argv[j], **into = NULL;
+        if (!strcmp(a, "--"))
             break;
+        if (!strncmp(a, "--machine=", 10))
+            into = &vo.machine;
+        else if (!strncmp(a, "--qemu=", 7))
+            into = &vo.qemu;
+        else if (!strncmp(a, "--accel=", 8))
+            into = &vo.accel;
+        else if (!strncmp(a, "--emit-firecracker-config=", 26))
+            into = &vo.firecracker;
+        if (into || !strcmp(a, "--dry-run")) {
+            if (into)
+                *into = strchr(a, '=') + 1;
+            else
+                vo.dry_run = 1;
+            virtio_opt = a;
+            memmove(argv + j, argv + j + 1, sizeof *argv * (size_t)(argc - j));
+            argc--;
+            j--;
+            continue;
+        }
         if (!strcmp(argv[j], "-t") || !strcmp(argv[j], "--target")) {
             if (j + 1 == argc) {
                 tender_err("run: %s needs a target", argv[j]);
@@ -514,8 +553,15 @@ static int cmd_run(int argc, char **argv)
             return 2;
         }
     }
+    if (virtio_opt && elf.mft.target != PITH_TARGET_VIRTIO) {
+        tender_err("run: %s is for virtio images; %s is a %s image", virtio_opt,
+                   o.image, pith_mft_target_name(elf.mft.target));
+        return 2;
+    }
     for (i = 0; i < o.nbind; i++) {
         const struct tender_bind *b = &o.bind[i];
+        if (vo.firecracker || vo.dry_run)
+            break;
         if (b->kind != PITH_MFT_NET || tender_if_exists(b->host) ||
             geteuid() != 0)
             continue;
@@ -526,6 +572,8 @@ static int cmd_run(int argc, char **argv)
                 "link del %s')\n",
                 b->host, b->host);
     }
+    if (elf.mft.target == PITH_TARGET_VIRTIO)
+        return vmm_run(&o, &elf.mft, &vo);
     if (elf.mft.target == PITH_TARGET_SPT) {
         if (fmt(tender, sizeof tender, "%s/pith-spt", bindir) < 0)
             return 1;
@@ -557,7 +605,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: pith COMMAND [ARGS]\n"
                "Builds network services as unikernels.\n\n"
                "  new DIR        create an app folder that builds as it is\n"
-               "  build [APPDIR] build an app into an image (unix, spt)\n"
+               "  build [APPDIR] build an app into an image (unix, spt, "
+               "virtio)\n"
                "  run IMAGE      run an image on its target\n"
                "  inspect IMAGE  print the manifest recorded in an image\n\n"
                "'pith COMMAND --help' says more.\n");

@@ -1,0 +1,320 @@
+/*
+ * The virtio target's time: a monotonic clock from the TSC, scaled by
+ * KVM's pvclock when the hypervisor offers it and otherwise by a rate
+ * measured at boot against the 8254 PIT (over at least 2 ms); wall-clock time
+ * from KVM's wall clock or the CMOS RTC, read once, on first use; and waiting,
+ * by halting until the local APIC timer (TSC-deadline mode when the CPU
+ * has it, one-shot otherwise) or a device interrupt wakes the CPU.
+ */
+#include <pith/plat.h>
+
+#include "cpu.h"
+#include "kern.h"
+#include "virtio_plat.h"
+
+#define NS 1000000000ull
+
+/* TSC -> ns: ns = (tsc - tsc0) * mul >> 32, and the other way. */
+static uint64_t tsc0, tsc_hz, tsc2ns, ns2tsc;
+static uint64_t lapic_hz; /* one-shot mode only */
+static int tsc_deadline;
+
+/* KVM's pvclock (untested here: these machines have no KVM). */
+struct pvclock {
+    uint32_t version, pad0;
+    uint64_t tsc_timestamp, system_time;
+    uint32_t mul;
+    int8_t shift;
+    uint8_t flags, pad[2];
+} __attribute__((packed));
+static volatile struct pvclock kvm_clock __attribute__((aligned(64)));
+static volatile struct {
+    uint32_t version, sec, nsec;
+} kvm_wall __attribute__((aligned(16)));
+static int use_kvm;
+static uint64_t kvm_ns0;
+
+#define MSR_KVM_WALL_CLOCK_NEW  0x4b564d00
+#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
+#define MSR_TSC_DEADLINE        0x6e0
+
+static uint64_t pvclock_ns(void)
+{
+    uint32_t v;
+    uint64_t t, d;
+    do {
+        v = kvm_clock.version;
+        kern_rmb();
+        d = cpu_rdtsc() - kvm_clock.tsc_timestamp;
+        if (kvm_clock.shift >= 0)
+            d <<= kvm_clock.shift;
+        else
+            d >>= -kvm_clock.shift;
+        t = kvm_clock.system_time +
+            (uint64_t)(((unsigned __int128)d * kvm_clock.mul) >> 32);
+        kern_rmb();
+    } while ((v & 1) || v != kvm_clock.version);
+    return t;
+}
+
+static int kvm_init(void)
+{
+    uint32_t r[4];
+
+    kern_cpuid(0x40000000, 0, r);
+    if (r[1] != 0x4b4d564b || r[2] != 0x564b4d56 || r[3] != 0x4d)
+        return -1; /* "KVMKVMKVM\0\0\0" */
+    kern_cpuid(0x40000001, 0, r);
+    if (!(r[0] & (1u << 3))) /* KVM_FEATURE_CLOCKSOURCE2 */
+        return -1;
+    cpu_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (uint64_t)(uintptr_t)&kvm_clock | 1);
+    if (kvm_clock.mul == 0)
+        return -1;
+    /* The TSC rate the hypervisor scales by, for the deadline timer. */
+    tsc_hz = (uint64_t)(((unsigned __int128)NS << 32) / kvm_clock.mul);
+    if (kvm_clock.shift >= 0)
+        tsc_hz >>= kvm_clock.shift;
+    else
+        tsc_hz <<= -kvm_clock.shift;
+    kvm_ns0 = pvclock_ns();
+    use_kvm = 1;
+    return 0;
+}
+
+/* The PIT's channel 0 count, latched. */
+static unsigned pit_count(void)
+{
+    unsigned lo, hi;
+    kern_outb(0x43, 0x00);
+    lo = kern_inb(0x40);
+    hi = kern_inb(0x40);
+    return hi << 8 | lo;
+}
+
+/*
+ * The TSC's rate, measured against the PIT over the whole of the boot
+ * instead of a wait of its own: time_start() notes the TSC and the PIT's
+ * channel 0 (counting down from 0xffff in mode 0, 838 ns a tick, its
+ * interrupt masked) at the start, time_init() again at the end, waiting
+ * only for what is missing of 2386 ticks (2 ms) when the boot was
+ * quicker. The window must stay under one turn of the counter (55 ms).
+ */
+#define PIT_HZ     1193182ull
+#define PIT_WINDOW 2386
+static uint64_t pit_t0;
+static unsigned pit_c0;
+static int pit_ok;
+
+void time_start(void)
+{
+    unsigned c;
+    long spin;
+
+    kern_outb(0x43, 0x30); /* channel 0, low then high byte, mode 0 */
+    kern_outb(0x40, 0xff);
+    kern_outb(0x40, 0xff);
+    c = pit_count();
+    for (spin = 100000; spin > 0 && pit_count() == c; spin--)
+        ;
+    if (!spin)
+        return;           /* no PIT: nothing counts */
+    pit_c0 = pit_count(); /* just after an edge */
+    pit_t0 = cpu_rdtsc();
+    pit_ok = 1;
+}
+
+static int pit_calibrate(void)
+{
+    unsigned c;
+    uint64_t t1;
+    long spin;
+
+    if (!pit_ok)
+        return -1;
+    for (spin = 100000000; spin > 0; spin--) {
+        c = pit_count();
+        if (c <= pit_c0 && pit_c0 - c >= PIT_WINDOW)
+            break;
+    }
+    t1 = cpu_rdtsc();
+    if (!spin)
+        return -1;
+    tsc_hz = (t1 - pit_t0) * PIT_HZ / (pit_c0 - c);
+    return 0;
+}
+
+/* The APIC timer's rate against the TSC, over 100 us. */
+static void lapic_calibrate(void)
+{
+    uint64_t t0, t1, want = tsc_hz / 10000;
+    uint32_t l0, l1;
+
+    kern_wr32(intr_lapic + LAPIC_TMR_DIV, 0xb); /* divide by 1 */
+    kern_wr32(intr_lapic + LAPIC_TMR_INIT, 0xffffffffu);
+    l0 = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
+    t0 = cpu_rdtsc();
+    do
+        t1 = cpu_rdtsc();
+    while (t1 - t0 < want);
+    l1 = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
+    kern_wr32(intr_lapic + LAPIC_TMR_INIT, 0);
+    lapic_hz = (uint64_t)(l0 - l1) * tsc_hz / (t1 - t0);
+}
+
+void time_init(void)
+{
+    uint32_t r[4];
+
+    kern_cpuid(1, 0, r);
+    tsc_deadline = (r[2] >> 24) & 1;
+    tsc0 = cpu_rdtsc();
+    if (kvm_init() < 0 && pit_calibrate() < 0)
+        kern_panic("no clock to measure the TSC against (a PIT or KVM's "
+                   "pvclock)");
+    if (!tsc_deadline)
+        lapic_calibrate();
+    if (!tsc_deadline && !lapic_hz)
+        kern_panic("cannot measure the APIC timer's rate");
+    tsc2ns = (uint64_t)(((unsigned __int128)NS << 32) / tsc_hz);
+    ns2tsc = (uint64_t)(((unsigned __int128)tsc_hz << 32) / NS);
+}
+
+uint64_t time_tsc_to_ns(uint64_t tsc)
+{
+    return (uint64_t)(((unsigned __int128)(tsc - tsc0) * tsc2ns) >> 32);
+}
+
+uint64_t time_cycles_ns(uint64_t cycles)
+{
+    return (uint64_t)(((unsigned __int128)cycles * tsc2ns) >> 32);
+}
+
+uint64_t plat_clock_monotonic(void)
+{
+    if (use_kvm)
+        return pvclock_ns() - kvm_ns0;
+    return time_tsc_to_ns(cpu_rdtsc());
+}
+
+/* ---- Wall clock --------------------------------------------------------- */
+
+static uint8_t cmos(unsigned reg)
+{
+    kern_outb(0x70, (uint8_t)reg);
+    return kern_inb(0x71);
+}
+
+static unsigned bcd(uint8_t v, int binary)
+{
+    return binary ? v : (v >> 4) * 10u + (v & 15u);
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static uint64_t days(unsigned y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    unsigned era = y / 400, yoe = y - era * 400;
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (uint64_t)era * 146097 + doe - 719468;
+}
+
+/* Seconds since the epoch from the RTC, or 0 when it makes no sense. */
+static uint64_t rtc_read(void)
+{
+    uint8_t a[7], b[7], st;
+    unsigned tries, i, y, hour;
+    int bin;
+
+    for (tries = 0; tries < 5; tries++) {
+        unsigned spin = 100000;
+        while ((cmos(0x0a) & 0x80) && --spin) /* update in progress */
+            ;
+        a[0] = cmos(0x00), a[1] = cmos(0x02), a[2] = cmos(0x04);
+        a[3] = cmos(0x07), a[4] = cmos(0x08), a[5] = cmos(0x09);
+        a[6] = cmos(0x32);
+        b[0] = cmos(0x00), b[1] = cmos(0x02), b[2] = cmos(0x04);
+        b[3] = cmos(0x07), b[4] = cmos(0x08), b[5] = cmos(0x09);
+        b[6] = cmos(0x32);
+        for (i = 0; i < 7 && a[i] == b[i]; i++)
+            ;
+        if (i == 7)
+            break;
+    }
+    st = cmos(0x0b);
+    bin = st & 0x04;
+    hour = bcd(a[2] & 0x7f, bin);
+    if (!(st & 0x02) && (a[2] & 0x80)) /* 12-hour clock, PM */
+        hour = (hour % 12) + 12;
+    y = bcd(a[5], bin) + 100 * (a[6] && a[6] != 0xff ? bcd(a[6], bin) : 20);
+    if (bcd(a[0], bin) > 59 || bcd(a[1], bin) > 59 || hour > 23 ||
+        bcd(a[4], bin) < 1 || bcd(a[4], bin) > 12 || bcd(a[3], bin) < 1 ||
+        bcd(a[3], bin) > 31 || y < 1970)
+        return 0;
+    return days(y, bcd(a[4], bin), bcd(a[3], bin)) * 86400 + hour * 3600 +
+           bcd(a[1], bin) * 60 + bcd(a[0], bin);
+}
+
+uint64_t plat_clock_wall(void)
+{
+    static uint64_t offset;
+    static int known;
+
+    if (!known) {
+        uint64_t now = plat_clock_monotonic();
+        if (use_kvm) {
+            uint32_t v;
+            uint64_t w;
+            cpu_wrmsr(MSR_KVM_WALL_CLOCK_NEW, (uint64_t)(uintptr_t)&kvm_wall);
+            do {
+                v = kvm_wall.version;
+                kern_rmb();
+                w = kvm_wall.sec * NS + kvm_wall.nsec;
+                kern_rmb();
+            } while ((v & 1) || v != kvm_wall.version);
+            /* The wall clock at pvclock's zero, plus pvclock's now. */
+            offset = w + kvm_ns0;
+        } else {
+            offset = rtc_read() * NS - now;
+        }
+        known = 1;
+    }
+    return plat_clock_monotonic() + offset;
+}
+
+/* ---- Waiting ------------------------------------------------------------ */
+
+void time_arm(uint64_t deadline)
+{
+    uint64_t now = plat_clock_monotonic(), wait;
+
+    wait = deadline > now ? deadline - now : 0;
+    if (tsc_deadline) {
+        uint64_t t =
+            cpu_rdtsc() + (uint64_t)(((unsigned __int128)wait * ns2tsc) >> 32);
+        kern_wr32(intr_lapic + LAPIC_LVT_TMR, KERN_VEC_TIMER | (2u << 17));
+        cpu_wrmsr(MSR_TSC_DEADLINE, t ? t : 1);
+    } else {
+        uint64_t n = (uint64_t)(((unsigned __int128)wait * lapic_hz) / NS);
+        if (n > 0xffffffffu)
+            n = 0xffffffffu; /* wakes early; plat_yield re-arms */
+        kern_wr32(intr_lapic + LAPIC_LVT_TMR, KERN_VEC_TIMER);
+        kern_wr32(intr_lapic + LAPIC_TMR_DIV, 0xb);
+        kern_wr32(intr_lapic + LAPIC_TMR_INIT, n ? (uint32_t)n : 1);
+    }
+}
+
+void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
+{
+    for (;;) {
+        plat_handle_set_t r = kern_net_ready();
+        if (r || plat_clock_monotonic() >= deadline) {
+            *ready = r;
+            return;
+        }
+        time_arm(deadline);
+        /* sti's one-instruction shadow: an interrupt already pending is
+         * taken at the hlt, never lost between the check and the halt. */
+        __asm__ volatile("sti; hlt; cli" : : : "memory");
+    }
+}

@@ -1,0 +1,140 @@
+# The virtio target under QEMU (TCG here): hello on microvm, pc and q35
+# through both boot entries (multiboot, which QEMU prefers, and PVH, which
+# Firecracker and Cloud Hypervisor use); exit statuses; the crash report
+# for a null read, executing data (W^X), writing text and a stack
+# overflow into the guard page; the clocks; an idle guest using no CPU;
+# `pith run`'s printed command and its Firecracker configuration.
+. "$(dirname "$0")/../lib.sh"
+command -v qemu-system-x86_64 >/dev/null ||
+    { notok "virtio" "qemu-system-x86_64 is not installed (scripts/deps)"; exit 1; }
+export PITH_QEMU_ACCEL=${PITH_QEMU_ACCEL:-tcg}
+RUN=("$PITH" run --accel="$PITH_QEMU_ACCEL")
+
+build_app "$ROOT/apps/hello" virtio "$T/hello.virtio" || exit 1
+build_app "$ROOT/tests/apps/vmcheck" virtio "$T/vmcheck.virtio" || exit 1
+build_app "$ROOT/tests/apps/wtext" virtio "$T/wtext.virtio" || exit 1
+build_app "$ROOT/tests/apps/smash" virtio "$T/smash.virtio" || exit 1
+
+# A copy that only a PVH loader can boot: QEMU takes the multiboot
+# header when there is one, so clear its magic number.
+python3 - "$T/hello.virtio" "$T/hello.pvh" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+i = d.find(bytes.fromhex('02b0ad1b'), 0, 8192)
+assert i >= 0 and i % 4 == 0, 'no multiboot header in the first 8 KiB'
+d[i:i + 4] = b'\0\0\0\0'
+open(sys.argv[2], 'wb').write(d)
+PY
+
+size=$(stat -c %s "$T/hello.virtio")
+[ "$size" -lt 65536 ] && ok "hello.virtio is $size bytes (under 64 KiB)" ||
+    notok "hello.virtio size" "$size bytes, goal under 64 KiB"
+expect "pith inspect names target virtio" 0 "target:  virtio" -- \
+    "$PITH" inspect "$T/hello.virtio"
+
+for m in microvm pc q35; do
+    expect "hello on $m" 0 'hello: ok' -- "${RUN[@]}" --machine=$m "$T/hello.virtio"
+    expect "hello on $m: slept 10 ms, entropy, wall clock" 0 'slept 1[0-9]{4} us' -- \
+        "${RUN[@]}" --machine=$m "$T/hello.virtio"
+    expect "hello on $m gets its arguments" 0 'argument 2: --ipv4=10.0.0.2/24' -- \
+        "${RUN[@]}" --machine=$m "$T/hello.virtio" -- x --ipv4=10.0.0.2/24
+    expect "hello on $m boots through multiboot" 0 'boot took [0-9]+ us .*multiboot' -- \
+        "${RUN[@]}" --machine=$m "$T/hello.virtio" -- pith.boot-time
+    expect "hello on $m boots through PVH" 0 'boot took [0-9]+ us .*PVH\)' -- \
+        "${RUN[@]}" --machine=$m "$T/hello.pvh" -- pith.boot-time
+    grep -q 'hello: ok' "$T/out" && ok "hello on $m through PVH runs" ||
+        notok "hello on $m through PVH runs" "$(head -c 300 "$T/out" | tr '\n' '|')"
+done
+# stdout is the image's console and nothing else (no firmware banner):
+# here only the platform's lines naming the devices it bound.
+"${RUN[@]}" --machine=pc "$T/vmcheck.virtio" -- exit 0 >"$T/pc.out" 2>/dev/null
+! grep -qv '^virtio: ' "$T/pc.out" && ok "pc: nothing on the console but the image's own" ||
+    notok "pc: console" "$(head -c 200 "$T/pc.out" | tr '\n' '|')"
+
+expect "pith run prints the QEMU command it runs" 0 \
+    '^pith: qemu-system-x86_64 -M microvm.* -kernel [^ ]*hello.virtio -append hello$' -- \
+    "${RUN[@]}" "$T/hello.virtio" -- hello
+for s in 0 1 3 42 126; do
+    expect "exit status $s comes out of QEMU" $s '' -- \
+        "${RUN[@]}" "$T/vmcheck.virtio" -- exit $s
+done
+
+# Faults: a report on the console and the status of a host process's
+# signal, modulo 128 (isa-debug-exit carries 7 bits): SIGSEGV 11.
+fault() { # NAME PATTERN ARG...
+    local name=$1 pat=$2
+    shift 2
+    expect "$name: crash report and status 11" 11 "$pat" -- \
+        "${RUN[@]}" "$T/vmcheck.virtio" -- "$@"
+    grep -q 'pith:   rax [0-9a-f]\{16\} rbx' "$T/out" &&
+        grep -q 'pith:   backtrace: 0x' "$T/out" &&
+        ok "$name: registers and a backtrace" ||
+        notok "$name: registers and a backtrace" "$(head -c 300 "$T/out" | tr '\n' '|')"
+}
+fault "null read" '^pith:   read at 0 \(null page\)' null
+fault "W^X: executing data" '^pith:   execute at 0x[0-9a-f]+ \(image data\)' exec
+fault "stack overflow" 'write at 0x[0-9a-f]+ \(stack guard page: stack overflow\)' overflow
+expect "W^X: writing text is stopped" 11 '^pith:   write at 0x[0-9a-f]+ \(text\)' -- \
+    "${RUN[@]}" "$T/wtext.virtio"
+grep -q 'wrote to text' "$T/out" && notok "W^X: text unchanged" "the write went through" ||
+    ok "W^X: text unchanged"
+expect "stack smashing: abort, status 6 (134 modulo 128)" 6 'stack smashing detected' -- \
+    "${RUN[@]}" "$T/smash.virtio"
+
+# Clocks and waiting: 700 ms asleep costs QEMU little CPU; the monotonic
+# clock agrees with the host's; the wall clock is the host's.
+start=$(date +%s%N)
+/usr/bin/time -f '%U %S' -o "$T/cpu" "${RUN[@]}" "$T/vmcheck.virtio" -- sleep 700 >"$T/out" 2>&1
+end=$(date +%s%N)
+slept=$(sed -n 's/^slept \([0-9]*\) ms.*/\1/p' "$T/out" | tr -d '\r')
+host=$(((end - start) / 1000000))
+cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$T/cpu")
+[ -n "$slept" ] && [ "$slept" -ge 700 ] && [ "$slept" -lt 1000 ] && [ "$host" -ge 700 ] &&
+    ok "sleep 700 ms: $slept ms on the guest's clock, $host ms on the host's" ||
+    notok "sleep 700 ms" "guest $slept ms, host $host ms: $(head -c 200 "$T/out" | tr '\n' '|')"
+[ "$cpu" -lt 350 ] && ok "an idle guest halts: $cpu ms of CPU in $host ms" ||
+    notok "an idle guest halts" "$cpu ms of CPU in $host ms"
+expect "the wall clock" 0 '^wall [0-9]+' -- "${RUN[@]}" "$T/vmcheck.virtio" -- clock
+w=$(sed -n 's/^wall \([0-9]*\).*/\1/p' "$T/out" | tr -d '\r')
+d=$(($(date +%s) - ${w:-0}))
+[ "${d#-}" -le 5 ] && ok "the wall clock is the host's (off by $d s)" ||
+    notok "the wall clock is the host's" "guest $w, host $(date +%s)"
+expect "the heap is most of --mem=32" 0 '^heap 0x[0-9a-f]+ [0-9]+' -- \
+    "${RUN[@]}" --mem=32 "$T/vmcheck.virtio" -- heap
+h=$(sed -n 's/^heap 0x[0-9a-f]* \([0-9]*\).*/\1/p' "$T/out" | tr -d '\r')
+[ "${h:-0}" -gt $((30 << 20)) ] && [ "${h:-0}" -lt $((32 << 20)) ] &&
+    ok "heap of $h bytes from a 32 MiB VM" || notok "heap size" "${h:-none} bytes"
+
+# Refusals and the Firecracker configuration.
+expect_line "an unknown machine is refused" 2 \
+    "pith: run: unknown machine 'vax' (expected microvm, pc or q35)" -- \
+    "${RUN[@]}" --machine=vax "$T/hello.virtio"
+build_app "$ROOT/apps/hello" spt "$T/hello.spt" &&
+    expect_line "--machine is refused for an spt image" 2 \
+        "pith: run: --machine=pc is for virtio images; $T/hello.spt is a spt image" -- \
+        "$PITH" run --machine=pc "$T/hello.spt"
+expect "pith build -t virtio refuses --sanitize" 2 'needs -t unix' -- \
+    "$PITH" build -t virtio --sanitize "$ROOT/apps/hello"
+
+# A Firecracker configuration for an image with a NIC, written without
+# Firecracker: the kernel, the arguments, the tap, a MAC, memory.
+build_app "$ROOT/apps/echo" virtio "$T/echo.virtio" &&
+    expect "pith run --emit-firecracker-config" 0 '' -- \
+        "$PITH" run "$T/echo.virtio" --net:service=fctap0 \
+        --net-mac:service=02:00:00:00:00:07 --mem=48 \
+        --emit-firecracker-config="$T/fc.json" -- --ipv4=10.0.0.2/24 &&
+    python3 - "$T/fc.json" "$T/echo.virtio" <<'PY' && ok "the Firecracker configuration holds the image and its NIC" ||
+import json, os, sys
+c = json.load(open(sys.argv[1]))
+b = c['boot-source']
+assert b['kernel_image_path'] == os.path.realpath(sys.argv[2]), b
+assert b['boot_args'] == '--ipv4=10.0.0.2/24', b
+n = c['network-interfaces']
+assert n == [{'iface_id': 'service', 'host_dev_name': 'fctap0',
+              'guest_mac': '02:00:00:00:00:07'}], n
+assert c['machine-config'] == {'vcpu_count': 1, 'mem_size_mib': 48}, c
+assert c['drives'] == [], c
+PY
+    notok "the Firecracker configuration holds the image and its NIC" "$(head -c 400 "$T/fc.json" | tr '\n' '|')"
+ip link show fctap0 >/dev/null 2>&1 && notok "--emit-firecracker-config creates no tap" "fctap0 exists" ||
+    ok "--emit-firecracker-config creates no tap"
