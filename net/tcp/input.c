@@ -388,12 +388,106 @@ static uint32_t tcp_sb_bytes(const struct tcp_conn *c)
 static void tcp_enter_recovery(struct tcp_conn *c)
 {
     c->t_tlp = 0;
+    c->t_rack = 0;
+    c->sack_seen = 0;
     c->fl |= TCP_F_RECOVERY;
     c->recover = c->snd_max - 1;
     c->high_rxt = c->snd_una;
+    c->rxt_after = 0;
     c->net->st.tcp.fast_recoveries++;
     tcp_cc_loss(&c->cc, ev_now());
     tcp_rtt_retransmit(&c->rtt);
+}
+
+/*
+ * A lost retransmission (RFC 8985's rule, for the lowest hole): it went
+ * out again at rxt_seq at time rxt_ts, when SND.MAX was rxt_after. When
+ * data sent after it has been SACKed while the hole is still open, it is
+ * lost once DupThresh segments' worth of such data is SACKed, or once a
+ * reordering window (a quarter of the smoothed RTT) has passed beyond
+ * the round trip it needed; with nothing later SACKed, after a probe
+ * timeout (t_rack rechecks then). Then the holes go out again from
+ * SND.UNA instead of waiting for the 200 ms retransmission timer.
+ * Once the hole is filled, the next lowest is watched from now on: when
+ * it went out is not known, and later is the safe side.
+ */
+static void tcp_lost_rxt(struct tcp_conn *c)
+{
+    uint32_t top = c->nsb ? c->sb[c->nsb - 1].r : c->snd_una, after = 0;
+    uint64_t now = ev_now(), due, probe;
+
+    if (tcp_seq_gt(c->snd_una, c->rxt_seq)) {
+        c->rxt_seq = c->snd_una;
+        c->rxt_after = c->snd_max;
+        c->rxt_ts = now;
+    }
+    if (tcp_seq_gt(top, c->rxt_after))
+        after = tcp_sacked(c, c->rxt_after, top);
+    due = c->rxt_ts + c->rtt.srtt + c->rtt.srtt / 4 + TCP_MS;
+    /* Nothing later arrives when the window holds nothing later: a
+     * probe's time (2 SRTT, as RFC 8985 7.2) ends the wait as well. */
+    probe = c->rxt_ts + 2 * c->rtt.srtt + TCP_MS;
+    if (after >= TCP_DUPACK_THRESH * c->mss || (after && now >= due) ||
+        now >= probe) {
+        c->net->st.tcp.lost_retransmits++;
+        c->high_rxt = c->snd_una;
+        c->rxt_after = 0;
+        c->t_rack = 0;
+        return;
+    }
+    if (after && due < probe)
+        probe = due;
+    if (!c->t_rack || probe < c->t_rack) {
+        c->t_rack = probe;
+        tcp_conn_timer(c);
+    }
+}
+
+/* The reordering window: a quarter of the smoothed RTT (RFC 8985 6.2). */
+static uint64_t tcp_reo_wnd(const struct tcp_conn *c)
+{
+    return c->rtt.srtt / 4;
+}
+
+/*
+ * Out of recovery, with too few duplicate ACKs or SACKed bytes to start
+ * it (a small window): SACKs show data sent after SND.UNA's segment
+ * arrived. RFC 8985 deems that segment lost once a reordering window has
+ * passed; without a send time per segment, the window runs from the
+ * first SACK that showed the hole. Returns 1 when it is lost now, else
+ * arms t_rack for when it would be.
+ */
+static int tcp_rack_hole(struct tcp_conn *c, uint64_t now)
+{
+    uint64_t due;
+
+    if (!(c->fl & TCP_F_SACK) || !c->nsb ||
+        !tcp_seq_gt(c->sb[0].l, c->snd_una)) {
+        c->sack_seen = 0;
+        return 0;
+    }
+    if (!c->sack_seen)
+        c->sack_seen = now;
+    due = c->sack_seen + tcp_reo_wnd(c);
+    if (now >= due)
+        return 1;
+    if (!c->t_rack || due < c->t_rack) {
+        c->t_rack = due;
+        tcp_conn_timer(c);
+    }
+    return 0;
+}
+
+void tcp_rack_fire(struct tcp_conn *c)
+{
+    if (c->fl & TCP_F_RECOVERY) {
+        if (c->rxt_after)
+            tcp_lost_rxt(c);
+    } else if (c->snd_max != c->snd_una && tcp_seq_gt(c->snd_una, c->recover) &&
+               tcp_rack_hole(c, ev_now())) {
+        tcp_enter_recovery(c);
+    }
+    tcp_output(c);
 }
 
 /* The ACK field of an acceptable segment (RFC 9293 3.10.7.4, fifth).
@@ -426,6 +520,7 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         tcp_ring_advance(&c->snd, data);
         c->slen -= data;
         c->snd_una = ack;
+        c->sack_seen = 0; /* a hole left is another: its own window */
         if (tcp_seq_lt(c->snd_nxt, c->snd_una))
             c->snd_nxt = c->snd_una;
         if (c->slen == 0 && c->snd.buf)
@@ -476,6 +571,8 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
     }
     if ((c->fl & TCP_F_SACK) && (h->opt.has & TCP_HAS_SACK))
         tcp_sack_take(c, &h->opt);
+    if ((c->fl & TCP_F_RECOVERY) && c->rxt_after)
+        tcp_lost_rxt(c);
     if (!(c->fl & TCP_F_RECOVERY) && tcp_seq_gt(ack, c->recover) &&
         c->snd_max != c->snd_una) {
         /* Early Retransmit (RFC 5827): with fewer than four segments out
@@ -486,7 +583,8 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         if (oseg < 4 && c->slen <= out)
             thresh = oseg > 1 ? oseg - 1 : 1;
         if (c->dupacks >= thresh ||
-            ((c->fl & TCP_F_SACK) && tcp_sb_bytes(c) >= thresh * c->mss))
+            ((c->fl & TCP_F_SACK) && tcp_sb_bytes(c) >= thresh * c->mss) ||
+            tcp_rack_hole(c, now))
             tcp_enter_recovery(c);
     }
 

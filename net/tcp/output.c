@@ -160,8 +160,7 @@ static void tcp_send_probe(struct tcp_conn *c)
     tcp_xmit(c, c->snd_una - 1, 0, TCP_ACK);
 }
 
-/* Bytes SACKed in [lo, hi). */
-static uint32_t tcp_sacked(const struct tcp_conn *c, uint32_t lo, uint32_t hi)
+uint32_t tcp_sacked(const struct tcp_conn *c, uint32_t lo, uint32_t hi)
 {
     uint32_t sum = 0, l, r;
     unsigned i;
@@ -331,6 +330,11 @@ void tcp_output(struct tcp_conn *c)
                 tcp_seq_gt(seq + len, dend))
                 flags |= TCP_FIN;
             tcp_xmit(c, seq, dlen, flags);
+            if (seq == c->snd_una || !c->rxt_after) {
+                c->rxt_seq = seq;
+                c->rxt_after = c->snd_max;
+                c->rxt_ts = ev_now();
+            }
             c->high_rxt = seq + len;
             c->net->st.tcp.retransmits++;
             tcp_rtt_retransmit(&c->rtt);
@@ -445,6 +449,8 @@ void tcp_conn_timer(struct tcp_conn *c)
         d = c->t_end;
     if (c->t_tlp && c->t_tlp < d)
         d = c->t_tlp;
+    if (c->t_rack && c->t_rack < d)
+        d = c->t_rack;
     if (d == UINT64_MAX)
         return; /* an armed timer finds nothing due and stops */
     /* Moving a timer costs a heap operation: one that fires early finds
@@ -573,6 +579,10 @@ static void tcp_timer_fn(struct ev_timer *t, void *arg)
     }
     if (!(c->fl & TCP_F_DEAD) && c->t_tlp && now >= c->t_tlp)
         tcp_tlp_fire(c);
+    if (!(c->fl & TCP_F_DEAD) && c->t_rack && now >= c->t_rack) {
+        c->t_rack = 0;
+        tcp_rack_fire(c);
+    }
     if (!(c->fl & TCP_F_DEAD) && c->t_rtx && now >= c->t_rtx)
         tcp_rtx_fire(c, now);
     if (!(c->fl & TCP_F_DEAD) && c->t_keep && now >= c->t_keep)

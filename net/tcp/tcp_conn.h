@@ -110,6 +110,12 @@ struct tcp_conn {
     uint16_t mss; /* data bytes per segment, options excluded */
     uint16_t peer_mss;
     uint32_t recover, high_rxt; /* RFC 6582, RFC 6675 HighRxt */
+    /* Lost retransmissions (in the spirit of RFC 8985): the lowest hole
+     * sent again, and SND.MAX then; data from rxt_after on left after
+     * it, so its being SACKed while rxt_seq is not means it was lost. */
+    uint32_t rxt_seq, rxt_after;
+    uint64_t rxt_ts;    /* when rxt_seq went out again */
+    uint64_t sack_seen; /* when SACKs first showed a hole, out of recovery */
     struct tcp_range sb[TCP_SB_MAX];
     struct tcp_ring snd;
     struct tcp_cc cc;
@@ -135,6 +141,7 @@ struct tcp_conn {
     uint64_t t_keep;     /* keepalive */
     uint64_t t_end;      /* TIME_WAIT, orphan FIN_WAIT_2 */
     uint64_t t_tlp;      /* tail loss probe (RFC 8985 7) */
+    uint64_t t_rack;     /* recheck a retransmission (tcp_lost_rxt) */
     uint8_t tlp_out;     /* a probe is out, unanswered */
     uint64_t t_progress; /* SND.UNA last moved (or the flight began) */
     uint64_t last_rx;
@@ -223,6 +230,13 @@ int tcp_window_update_due(const struct tcp_conn *c);
  * recovery runs (RFC 8985 7.2): two smoothed round trips, more when a
  * lone segment may wait for a delayed ACK; never past the RTO. */
 void tcp_arm_tlp(struct tcp_conn *c, uint64_t now);
+
+/* t_rack is due (input.c): a hole SACKs showed is now deemed lost, or in
+ * recovery, the lowest hole's retransmission. */
+void tcp_rack_fire(struct tcp_conn *c);
+
+/* Bytes of [lo, hi) the peer has SACKed. */
+uint32_t tcp_sacked(const struct tcp_conn *c, uint32_t lo, uint32_t hi);
 
 /* Re-arms (c)'s event timer for the earliest of its deadlines. */
 void tcp_conn_timer(struct tcp_conn *c);
