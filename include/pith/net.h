@@ -218,22 +218,22 @@ struct net_stats {
         uint64_t rx_unbound; /* IPv4 dropped while without an address */
     } dhcp;
     struct {
-        uint64_t rx, tx;          /* segments */
-        uint64_t rx_bad;          /* short, malformed options, bad ports */
-        uint64_t rx_checksum;     /* bad checksum */
-        uint64_t rx_no_conn;      /* to a port or connection we do not have */
-        uint64_t rx_unacceptable; /* outside the window: answered by ACK */
-        uint64_t rx_paws;         /* old timestamp (RFC 7323 5) */
-        uint64_t rx_ooo;          /* data held out of order */
-        uint64_t rx_ooo_drops;    /* out of order, no room to hold it */
-        uint64_t rx_mem_drops;    /* data dropped: no buffer memory */
-        uint64_t rx_rst;          /* resets taken */
-        uint64_t tx_rst;          /* resets sent */
-        uint64_t challenge_acks;  /* RFC 5961 */
-        uint64_t retransmits;     /* segments sent again */
-        uint64_t fast_recoveries; /* entered on duplicate ACKs or SACK */
+        uint64_t rx, tx;           /* segments */
+        uint64_t rx_bad;           /* short, malformed options, bad ports */
+        uint64_t rx_checksum;      /* bad checksum */
+        uint64_t rx_no_conn;       /* to a port or connection we do not have */
+        uint64_t rx_unacceptable;  /* outside the window: answered by ACK */
+        uint64_t rx_paws;          /* old timestamp (RFC 7323 5) */
+        uint64_t rx_ooo;           /* data held out of order */
+        uint64_t rx_ooo_drops;     /* out of order, no room to hold it */
+        uint64_t rx_mem_drops;     /* data dropped: no buffer memory */
+        uint64_t rx_rst;           /* resets taken */
+        uint64_t tx_rst;           /* resets sent */
+        uint64_t challenge_acks;   /* RFC 5961 */
+        uint64_t retransmits;      /* segments sent again */
+        uint64_t fast_recoveries;  /* entered on duplicate ACKs or SACK */
         uint64_t lost_retransmits; /* found lost by later data SACKed */
-        uint64_t timeouts;        /* retransmission timer expiries */
+        uint64_t timeouts;         /* retransmission timer expiries */
         uint64_t zero_window_probes;
         uint64_t keepalive_probes;
         uint64_t active_opens, passive_opens;
