@@ -5,10 +5,10 @@ cd "$T" || exit 1
 for cmd in "" new build run inspect; do
     expect "pith $cmd --help" 0 '^usage: pith' -- "$PITH" $cmd --help
 done
-expect_line "pith with no command" 2 "$(printf 'usage: pith COMMAND [ARGS]\nBuilds network services as unikernels.\n\n  new DIR        create an app folder that builds as it is\n  build [APPDIR] build an app into an image (unix, spt)\n  run IMAGE      run an image on its target\n  inspect IMAGE  print the manifest recorded in an image\n\n'"'"'pith COMMAND --help'"'"' says more.')" -- "$PITH"
+expect_line "pith with no command" 2 "$(printf 'usage: pith COMMAND [ARGS]\nBuilds network services as unikernels.\n\n  new DIR        create an app folder that builds as it is\n  build [APPDIR] build an app into an image (unix, spt, virtio)\n  run IMAGE      run an image on its target\n  inspect IMAGE  print the manifest recorded in an image\n\n'"'"'pith COMMAND --help'"'"' says more.')" -- "$PITH"
 expect_line "unknown command" 2 "pith: unknown command 'frob' (try pith --help)" -- "$PITH" frob
 expect_line "build: unknown flag" 2 "pith: build: unknown option '--frob' (try pith build --help)" -- "$PITH" build --frob
-expect_line "build: unknown target" 2 "pith: unknown target 'xen' (expected unix or spt)" -- "$PITH" build -t xen
+expect_line "build: unknown target" 2 "pith: unknown target 'xen' (expected unix, spt or virtio)" -- "$PITH" build -t xen
 expect_line "build: missing folder" 1 "pith: build: nosuch: not a folder" -- "$PITH" build nosuch
 mkdir empty
 expect_line "build: folder without manifest" 1 \
