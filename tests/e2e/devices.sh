@@ -1,10 +1,10 @@
-# The device contract on both targets: a block device backed by a file,
-# and a network device backed by a tap in a namespace of the test's own,
-# with Linux on the other side of the wire.
+# The device contract on every target (virtio: QEMU microvm, TCG): a
+# block device backed by a file, and a network device backed by a tap in
+# a namespace of the test's own, with Linux on the other side of the wire.
 . "$(dirname "$0")/../lib.sh"
 RAWPEER=$ROOT/build/testtools/rawpeer
 
-for target in unix spt; do
+for target in unix spt virtio; do
     build_app "$ROOT/tests/apps/blk" $target "$T/blk.$target" || continue
     truncate -s 1M "$T/disk.img"
     expect "block device contract on $target" 0 '^blk: ok$' -- \
@@ -16,7 +16,7 @@ for target in unix spt; do
     fi
 done
 
-for target in unix spt; do
+for target in unix spt virtio; do
     build_app "$ROOT/tests/apps/netecho" $target "$T/netecho.$target" || continue
     ns=$(netns_new net$target) || { notok "netns for $target" "ip netns add failed"; continue; }
     ip -n "$ns" tuntap add pitht0 mode tap && ip -n "$ns" link set pitht0 up ||

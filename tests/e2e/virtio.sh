@@ -3,7 +3,9 @@
 # Firecracker and Cloud Hypervisor use); exit statuses; the crash report
 # for a null read, executing data (W^X), writing text and a stack
 # overflow into the guard page; the clocks; an idle guest using no CPU;
-# `pith run`'s printed command and its Firecracker configuration.
+# `pith run`'s printed command and its Firecracker configuration; two
+# disks over MMIO, modern and legacy PCI; NICs bound by MAC. (ping, UDP,
+# TCP and DNS on virtio: net.sh, tcp.sh, dns.sh, twonic.sh, devices.sh.)
 . "$(dirname "$0")/../lib.sh"
 command -v qemu-system-x86_64 >/dev/null ||
     { notok "virtio" "qemu-system-x86_64 is not installed (scripts/deps)"; exit 1; }
@@ -138,3 +140,47 @@ PY
     notok "the Firecracker configuration holds the image and its NIC" "$(head -c 400 "$T/fc.json" | tr '\n' '|')"
 ip link show fctap0 >/dev/null 2>&1 && notok "--emit-firecracker-config creates no tap" "fctap0 exists" ||
     ok "--emit-firecracker-config creates no tap"
+
+# Several disks, bound in manifest order, over virtio-mmio (microvm) and
+# virtio-pci (pc), and both PCI flavours: legacy only and modern only
+# (QEMU run directly with the command pith run prints, plus -global).
+build_app "$ROOT/tests/apps/twoblk" virtio "$T/twoblk.virtio" &&
+for how in microvm pc pc-legacy pc-modern; do
+    truncate -s 1M "$T/d1.img"
+    truncate -s 3M "$T/d2.img"
+    args=(--machine=${how%%-*} "$T/twoblk.virtio" --block:first="$T/d1.img" --block:second="$T/d2.img")
+    if [ "$how" = "${how%%-*}" ]; then
+        expect "two disks on $how" 0 'twoblk: second 3145728 bytes' -- "${RUN[@]}" "${args[@]}"
+    else
+        g=$([ $how = pc-legacy ] && echo disable-modern=on || echo disable-legacy=on)
+        mapfile -t cmd < <("${RUN[@]}" --dry-run "${args[@]}" 2>&1 |
+            python3 -c 'import shlex,sys; print("\n".join(shlex.split(sys.stdin.read().split("pith: ",1)[1])))')
+        expect "two disks on $how (virtio-pci.$g)" 3 'twoblk: second 3145728 bytes' -- \
+            "${cmd[@]}" -global virtio-pci.$g
+    fi
+    grep -q 'twoblk: first 1048576 bytes' "$T/out" &&
+        [ "$(head -c 15 "$T/d1.img")" = "pith disk first" ] &&
+        [ "$(head -c 16 "$T/d2.img")" = "pith disk second" ] &&
+        ok "$how: each disk reached the file bound to it" ||
+        notok "$how: each disk reached the file bound to it" \
+            "$(head -c 16 "$T/d1.img" | tr -d '\0') / $(head -c 16 "$T/d2.img" | tr -d '\0'): $(head -c 300 "$T/out" | tr '\n' '|')"
+done
+
+# NICs bound by MAC instead of order: pith.net.NAME=MAC on the command
+# line swaps the two of tests/apps/twonic (its taps need not carry
+# traffic: the console says which NIC each name got).
+build_app "$ROOT/tests/apps/twonic" virtio "$T/twonic.virtio" && {
+    NS=$(netns_new macbind) && ip -n "$NS" tuntap add pitht0 mode tap &&
+        ip -n "$NS" tuntap add pitht1 mode tap &&
+        ip -n "$NS" link set pitht0 up && ip -n "$NS" link set pitht1 up
+    timeout 5 ip netns exec "$NS" "${RUN[@]}" "$T/twonic.virtio" \
+        --net:service=pitht0 --net-mac:service=02:00:00:00:00:a1 \
+        --net:second=pitht1 --net-mac:second=02:00:00:00:00:b2 -- \
+        pith.net.service=02:00:00:00:00:b2 pith.net.second=02:00:00:00:00:a1 \
+        --ipv4=10.83.0.2/24 --ipv4-second=10.84.0.2/24 >"$T/mac.out" 2>&1
+    grep -q '^virtio: net service 02:00:00:00:00:b2' "$T/mac.out" &&
+        grep -q '^virtio: net second 02:00:00:00:00:a1' "$T/mac.out" &&
+        grep -q '^twonic: listening' "$T/mac.out" &&
+        ok "pith.net.NAME=MAC binds NICs by MAC" ||
+        notok "pith.net.NAME=MAC binds NICs by MAC" "$(head -c 400 "$T/mac.out" | tr '\n' '|')"
+}
