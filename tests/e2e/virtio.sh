@@ -184,3 +184,13 @@ build_app "$ROOT/tests/apps/twonic" virtio "$T/twonic.virtio" && {
         ok "pith.net.NAME=MAC binds NICs by MAC" ||
         notok "pith.net.NAME=MAC binds NICs by MAC" "$(head -c 400 "$T/mac.out" | tr '\n' '|')"
 }
+
+# Extended state: AVX code runs (XSAVE and AVX turned on) when the CPU
+# has it (TCG's "max" does). Entropy from RDRAND when there is no
+# virtio-rng: QEMU run directly, without the device pith run adds.
+expect "AVX state is on" 0 'vmcheck: (avx ok|no avx)' -- "${RUN[@]}" "$T/vmcheck.virtio" -- avx
+mapfile -t cmd < <("${RUN[@]}" --dry-run "$T/hello.virtio" 2>&1 |
+    python3 -c 'import shlex,sys; a=shlex.split(sys.stdin.read().split("pith: ",1)[1]); i=a.index("virtio-rng-device"); print("\n".join(a[:i-1]+a[i+1:]))')
+expect "entropy from RDRAND without virtio-rng" 3 'hello: ok' -- "${cmd[@]}"
+grep -q '^virtio: entropy' "$T/out" && notok "no virtio-rng device was bound" "$(head -c 200 "$T/out")" ||
+    ok "no virtio-rng device was bound"

@@ -9,6 +9,8 @@
  *                long the monotonic clock says it took
  *   clock        prints the wall clock's seconds since the epoch
  *   heap         prints the heap's start and size
+ *   avx          runs an AVX instruction when CPUID says the CPU has AVX
+ *                (the platform must have enabled its state, or #UD)
  */
 #include <pith/plat.h>
 #include <pith/rt.h>
@@ -68,6 +70,20 @@ int app_main(int argc, char **argv)
                (unsigned long)si->heap_size);
         return 0;
     }
-    printf("usage: vmcheck exit N|null|exec|overflow|sleep MS|clock|heap\n");
+    if (!strcmp(m, "avx")) {
+        uint32_t a, b, c, d;
+        __asm__ volatile("cpuid"
+                         : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+                         : "a"(1), "c"(0));
+        if (!(c & (1u << 28))) {
+            printf("vmcheck: no avx\n");
+            return 0;
+        }
+        __asm__ volatile("vxorps %%ymm0, %%ymm0, %%ymm0" : : : "xmm0");
+        printf("vmcheck: avx ok\n");
+        return 0;
+    }
+    printf("usage: vmcheck exit N|null|exec|overflow|sleep MS|clock|heap|"
+           "avx\n");
     return 2;
 }
