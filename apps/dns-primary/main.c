@@ -8,11 +8,13 @@
  *     pith run dns-primary.spt --net:service=tap0 -- --ipv4=10.0.0.2/24
  *     dig @10.0.0.2 example.com
  *
- * --stats prints the counters every 10 s.
+ * --stats prints the heap once the zones are loaded, then the heap and
+ * the counters every 10 s.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pith/alloc.h>
 #include <pith/ev.h>
 #include <pith/files.h>
 #include <pith/net.h>
@@ -216,11 +218,28 @@ static int load_zones(void)
 
 static struct ev_timer stats_timer;
 
+/* The heap as the allocator sees it: what the app asked for (in use, and
+ * its high-water mark) and what that took of the region (footprint).
+ * Freestanding images only: on unix, malloc is glibc's. */
+static void print_heap(void)
+{
+#ifdef PITH_FREESTANDING
+    struct alloc_stats a;
+
+    alloc_stats(&a);
+    printf("dns-primary: heap in_use=%zu high_water=%zu footprint=%zu "
+           "footprint_high_water=%zu size=%zu\n",
+           a.in_use, a.high_water, a.footprint, a.footprint_high_water,
+           a.heap_size);
+#endif
+}
+
 static void stats_tick(struct ev_timer *t, void *arg)
 {
     const struct dns_auth_stats *s = &auth.st;
 
     (void)arg;
+    print_heap();
     printf("dns-primary: queries=%llu dropped=%llu noerror=%llu "
            "formerr=%llu nxdomain=%llu notimp=%llu refused=%llu "
            "truncated=%llu\n",
@@ -260,6 +279,7 @@ int app_main(int argc, char **argv)
     }
     for (i = 1; i < argc; i++)
         if (strcmp(argv[i], "--stats") == 0) {
+            print_heap(); /* the zones loaded, nothing served yet */
             ev_timer_init(&stats_timer, stats_tick, NULL);
             ev_timer_arm(&stats_timer, ev_now() + 10 * NET_SEC_NS);
         }

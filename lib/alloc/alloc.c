@@ -387,12 +387,17 @@ static int resize(struct blk *b, size_t size)
         if ((n->head & B_USED) || cur + bsize(n) < size)
             return 0;
         list_remove(n);
-        update_footprint(bsize(n), 0);
+        /* The whole free block joins, then trim() gives back what is not
+         * needed: count the join without a high-water mark, so that the
+         * mark sees only what stays (a block grown by 16 bytes into the
+         * free rest of the heap never "took" all of it). */
+        ctl->st.footprint += bsize(n);
         cur += bsize(n);
         b->head = cur | (b->head & B_FLAGS);
         after(b)->head &= ~(uint64_t)B_PREV_FREE;
     }
     trim(b, size);
+    update_footprint(0, 0);
     return 1;
 }
 

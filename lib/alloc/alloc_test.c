@@ -295,6 +295,28 @@ static void test_small(void)
     check_whole(f0);
 }
 
+/* A block grown in place into the free rest of the heap takes only what
+ * it grows by: the footprint's high-water mark never sees the whole rest
+ * (it did, for a moment, inside realloc). */
+static void test_realloc_footprint(void)
+{
+    void *p, *q;
+    size_t n;
+
+    T_CHECK(alloc_init(new_region(16 << 20), 16 << 20) == PITH_OK);
+    p = alloc_malloc(64 << 10);
+    T_CHECK(p != NULL);
+    for (n = 65 << 10; n < (1 << 20); n += 1 << 10) {
+        q = alloc_realloc(p, n);
+        T_CHECK(q != NULL);
+        p = q;
+    }
+    T_CHECKF(stats().footprint_high_water < (2 << 20),
+             "footprint high water %zu after growing to 1 MiB",
+             stats().footprint_high_water);
+    alloc_free(p);
+}
+
 static void test_realloc(void)
 {
     size_t f0, n, prev;
@@ -765,6 +787,7 @@ int main(void)
     T_RUN(test_alignment);
     T_RUN(test_small);
     T_RUN(test_realloc);
+    T_RUN(test_realloc_footprint);
     T_RUN(test_random);
     T_RUN(test_exhaustion);
     T_RUN(test_fragmentation);

@@ -23,11 +23,19 @@ for target in unix spt virtio; do
         ip -n "$NS" link set pitht0 up && ip -n "$NS" addr add $HOST/24 dev pitht0 ||
         { notok "$target: tap" "cannot create pitht0"; continue; }
     ip netns exec "$NS" "$PITH" run "$img" --net:service=pitht0 -- --ipv4=$GUEST/24 \
-        >"$T/dns.$target.log" 2>&1 &
+        --stats >"$T/dns.$target.log" 2>&1 &
     cleanup_add "kill -9 $!"
     disown $!
     for _ in $(seq 100); do grep -q '^dns-primary: serving 1 zone on' "$T/dns.$target.log" && break; sleep 0.05; done
     expect "$target: starts and says what it serves" 0 "^dns-primary: serving 1 zone on $GUEST\$" -- cat "$T/dns.$target.log"
+    # --stats: the heap the zone took, measured by the allocator in the
+    # running image: something in use, a high-water mark at least that,
+    # all of it inside the heap (freestanding images: unix uses glibc's
+    # malloc, and prints no heap line).
+    [ $target = unix ] || read -r inuse hw fhw size < <(sed -n 's/^dns-primary: heap in_use=\([0-9]*\) high_water=\([0-9]*\) footprint=[0-9]* footprint_high_water=\([0-9]*\) size=\([0-9]*\).*/\1 \2 \3 \4/p' "$T/dns.$target.log" | head -n 1)
+    [ $target = unix ] || { [ "${inuse:-0}" -gt 0 ] && [ "$hw" -ge "$inuse" ] && [ "$fhw" -ge "$hw" ] && [ "$fhw" -lt "$size" ] &&
+        ok "$target: --stats reports the heap: $inuse bytes in use, high water $hw, footprint $fhw of $size" ||
+        notok "$target: --stats reports the heap" "$(grep heap "$T/dns.$target.log")"; }
 
     is "$target: A" "192.0.2.10" "$(q example.com A +short)"
     is "$target: AAAA" "2001:db8::10" "$(q example.com AAAA +short)"
