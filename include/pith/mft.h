@@ -34,10 +34,14 @@ enum pith_mft_target {
     PITH_TARGET_VIRTIO = 3,
 };
 
+/* A device the operator may leave unbound (`block NAME optional`): the
+ * platform then acquires nothing under its name (PITH_ENOENT). */
+#define PITH_MFT_DEV_OPTIONAL 1u
+
 struct pith_mft_dev {
     char name[PITH_MFT_NAME_MAX];
-    uint32_t kind; /* enum pith_mft_kind */
-    uint32_t reserved;
+    uint32_t kind;  /* enum pith_mft_kind */
+    uint32_t flags; /* PITH_MFT_DEV_*; 0 in images from before them */
 };
 
 /*
@@ -70,7 +74,8 @@ extern const struct pith_mft pith_mft;
 
 /*
  * Checks a manifest read from an untrusted image: known version and
- * target, NUL-terminated names made of [A-Za-z0-9_-], known kinds, ndev
+ * target, NUL-terminated names made of [A-Za-z0-9_-], known kinds and
+ * device flags, ndev
  * within bounds, no two devices of one name. Returns 0 when sound, else
  * stores a static description of the first problem in (*why) and returns
  * -1. Header-only so that images, tenders and the tool share one check.
@@ -121,6 +126,10 @@ static inline int pith_mft_check(const struct pith_mft *m, const char **why)
         if (m->dev[i].kind != PITH_MFT_NET &&
             m->dev[i].kind != PITH_MFT_BLOCK) {
             *why = "unknown device kind in manifest";
+            return -1;
+        }
+        if (m->dev[i].flags & ~PITH_MFT_DEV_OPTIONAL) {
+            *why = "unknown device flags in manifest";
             return -1;
         }
         for (j = 0; j < i; j++) {

@@ -101,7 +101,8 @@ struct plat_net_info {
  * Acquires the network device the manifest declares as (name). On success
  * stores its handle in (*h) and its properties in (*info), and returns
  * PITH_OK. Returns PITH_ENOENT when the manifest declares no such network
- * device. Acquiring the same name twice returns the same handle.
+ * device, or declares it optional and the operator left it unbound.
+ * Acquiring the same name twice returns the same handle.
  */
 int plat_net_acquire(const char *name, plat_handle_t *h,
                      struct plat_net_info *info);

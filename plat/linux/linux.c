@@ -49,7 +49,7 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
     long rc;
 
     for (i = 0; i < pith_mft.ndev; i++) {
-        if (linux_devs[i].kind != PITH_MFT_NET)
+        if (linux_devs[i].kind != PITH_MFT_NET || linux_devs[i].fd < 0)
             continue;
         fds[n].fd = linux_devs[i].fd;
         fds[n].events = LINUX_POLLIN;
@@ -68,7 +68,8 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
             *ready |= 1ull << idx[i];
 }
 
-/* Finds the device (name) of (kind) in the manifest. */
+/* Finds the device (name) of (kind) in the manifest, if it is there:
+ * an optional device left unbound is absent. */
 static int linux_acquire(const char *name, uint32_t kind, plat_handle_t *h)
 {
     uint32_t i;
@@ -78,7 +79,8 @@ static int linux_acquire(const char *name, uint32_t kind, plat_handle_t *h)
             a++;
             b++;
         }
-        if (*a == '\0' && *b == '\0' && pith_mft.dev[i].kind == kind) {
+        if (*a == '\0' && *b == '\0' && pith_mft.dev[i].kind == kind &&
+            linux_devs[i].fd >= 0) {
             *h = i;
             return PITH_OK;
         }
@@ -88,7 +90,8 @@ static int linux_acquire(const char *name, uint32_t kind, plat_handle_t *h)
 
 static struct linux_dev *linux_dev(plat_handle_t h, uint32_t kind)
 {
-    if (h >= pith_mft.ndev || linux_devs[h].kind != kind)
+    if (h >= pith_mft.ndev || linux_devs[h].kind != kind ||
+        linux_devs[h].fd < 0)
         return 0;
     return &linux_devs[h];
 }

@@ -15,7 +15,8 @@
 
 /* One attached device, indexed like the manifest's device list. */
 struct linux_dev {
-    int fd;        /* host file descriptor: a tap queue or an open file */
+    int fd;        /* host file descriptor: a tap queue or an open file;
+                      -1 for an optional device left unbound (absent) */
     uint32_t kind; /* PITH_MFT_NET or PITH_MFT_BLOCK */
     struct plat_net_info net;
     struct plat_block_info block;

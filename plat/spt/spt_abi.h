@@ -20,7 +20,8 @@
 #define SPT_STACK_SIZE (256ull * 1024)
 
 struct spt_boot_dev {
-    int32_t fd; /* host fd the seccomp filter allows for this device */
+    int32_t fd; /* host fd the seccomp filter allows for this device;
+                   -1: an optional device left unbound (absent) */
     uint32_t kind;
     struct plat_net_info net;
     struct plat_block_info block;

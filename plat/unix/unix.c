@@ -111,6 +111,9 @@ int main(int argc, char **argv)
     for (i = 0; i < pith_mft.ndev; i++) {
         struct linux_dev *d = &linux_devs[i];
         d->kind = pith_mft.dev[i].kind;
+        d->fd = -1; /* an optional device left unbound: absent */
+        if (!order[i])
+            continue;
         d->fd = d->kind == PITH_MFT_NET
                     ? tender_tap_open(order[i], &d->net)
                     : tender_block_open(order[i], &d->block);

@@ -526,6 +526,296 @@ static void authority_ns(struct ans *s)
         note_targets(s, z, ns);
 }
 
+/* ---- Zone transfers (RFC 5936, RFC 1995) ---- */
+
+#define XP_FIRST   0 /* the SOA that opens the transfer */
+#define XP_RECORDS 1 /* every other record, node by node */
+#define XP_LAST    2 /* the SOA that closes it */
+#define XP_DONE    3
+
+/* Serial numbers compared as RFC 1982 3.2 says (and NSD, the undefined
+ * case counting as newer): <0 when (a) is older than (b). */
+static int serial_cmp(uint32_t a, uint32_t b)
+{
+    if (a == b)
+        return 0;
+    if ((a < b && b - a < 0x80000000u) || (a > b && a - b > 0x80000000u))
+        return -1;
+    return 1;
+}
+
+/* The serial of the first SOA in the authority section of the IXFR
+ * query (q) in (msg), which dns_query_parse() found well-formed (RFC
+ * 1995 3: the requester's version). Returns 0, or -1 when there is
+ * none. */
+static int ixfr_serial(const struct bv *msg, const struct dns_query *q,
+                       uint32_t *serial)
+{
+    struct bv v = *msg;
+    struct dns_name n;
+    size_t off = q->qend, o;
+    unsigned i;
+
+    for (i = 0; i < q->h.nscount; i++) {
+        uint16_t type, rdlen;
+
+        if (dns_name_parse(&v, &off, &n) != PITH_OK)
+            return -1;
+        type = bv_be16(&v, off);
+        rdlen = bv_be16(&v, off + 8);
+        off += 10;
+        if (type == DNS_T_SOA) {
+            o = off;
+            if (dns_name_parse(&v, &o, &n) != PITH_OK ||
+                dns_name_parse(&v, &o, &n) != PITH_OK)
+                return -1;
+            *serial = bv_be32(&v, o);
+            return bv_ok(&v) ? 0 : -1;
+        }
+        off += rdlen;
+    }
+    return -1;
+}
+
+/* The zone whose origin is (n), or NULL. */
+static const struct dns_zone *zone_at(const struct dns_auth *a,
+                                      const struct dns_name *n)
+{
+    size_t i;
+
+    for (i = 0; i < a->nzones; i++)
+        if (dns_name_eq(&a->zones[i]->origin, n))
+            return a->zones[i];
+    return NULL;
+}
+
+/* The next record of the transfer (x): its owner, RRset and place in
+ * it, without moving on. Returns 0 when there is none left. */
+static int xfr_peek(struct dns_xfr *x, const struct dns_name **owner,
+                    const struct dns_rrset **set, uint32_t *off)
+{
+    const struct dns_zone *z = x->zone;
+
+    while (x->phase == XP_RECORDS) {
+        const struct dns_node *node;
+        const struct dns_rrset *r;
+        const uint8_t *rd;
+        uint32_t o = x->off, ttl;
+        uint16_t rdlen;
+
+        if (x->node >= z->nnodes) {
+            x->phase = XP_LAST;
+            break;
+        }
+        node = &z->nodes[x->node];
+        r = dns_node_rrset_nth(z, node, x->set);
+        if (!r) {
+            x->node++;
+            x->set = 0;
+            x->off = 0;
+            continue;
+        }
+        if (r == z->soa || !dns_rrset_next(r, &o, &ttl, &rd, &rdlen)) {
+            x->set++;
+            x->off = 0;
+            continue;
+        }
+        *owner = &node->name;
+        *set = r;
+        *off = x->off;
+        return 1;
+    }
+    if (x->phase == XP_DONE)
+        return 0;
+    *owner = &z->origin;
+    *set = z->soa;
+    *off = 0;
+    return 1;
+}
+
+/* Writes records of the transfer (x) into (w), from where it stands, as
+ * many as fit, counting them in (*an), in NSD's order: the SOA, then the
+ * nodes in canonical order, each node's RRsets in the order of the zone
+ * file (the SOA left out), records as in their RRset; the SOA again. A
+ * record too long for a message of its own at (w)'s limit goes alone in
+ * one up to (w)'s room. Lowercased, as NSD keeps names. */
+static void xfr_fill(struct dns_xfr *x, struct dns_writer *w, uint16_t *an)
+{
+    static uint8_t low[DNS_RDATA_MAX];
+    const struct dns_name *owner;
+    const struct dns_rrset *set;
+    struct dns_name lo;
+    uint32_t off, ttl;
+    const uint8_t *rd;
+    uint16_t rdlen;
+
+    while (xfr_peek(x, &owner, &set, &off)) {
+        uint32_t next = off;
+        size_t limit = w->limit;
+        int rc;
+
+        dns_rrset_next(set, &next, &ttl, &rd, &rdlen);
+        lower_name(owner, &lo);
+        rc = dns_write_rr(w, &lo, set->type, DNS_CLASS_IN, ttl,
+                          lower_rdata(set->type, rd, rdlen, low), rdlen);
+        if (rc < 0 && *an == 0) {
+            w->limit = w->cap < DNS_MSG_MAX ? w->cap : DNS_MSG_MAX;
+            rc = dns_write_rr(w, &lo, set->type, DNS_CLASS_IN, ttl,
+                              lower_rdata(set->type, rd, rdlen, low), rdlen);
+            w->limit = limit;
+            if (rc < 0 && x->phase == XP_RECORDS) {
+                x->off = next; /* no message can hold it: left out */
+                continue;
+            }
+        }
+        if (rc < 0)
+            return;
+        (*an)++;
+        if (x->phase == XP_RECORDS)
+            x->off = next;
+        else
+            x->phase++; /* the first SOA written, or the last */
+    }
+}
+
+/* The header of a transfer's message. */
+static void xfr_hdr(struct dns_writer *w, uint16_t id, uint16_t flags,
+                    uint16_t rcode, int aa, uint16_t qd, uint16_t an,
+                    uint16_t ar)
+{
+    struct dns_hdr h;
+
+    memset(&h, 0, sizeof h);
+    h.id = id;
+    h.flags = (uint16_t)(DNS_QR | flags | (aa ? DNS_AA : 0) | rcode);
+    h.qdcount = qd;
+    h.ancount = an;
+    h.arcount = ar;
+    dns_write_hdr(w, &h);
+}
+
+/*
+ * An AXFR or IXFR query (q) of class IN or ANY, as NSD answers it with
+ * "provide-xfr" (its axfr.c and ixfr.c): the zone must be one we serve,
+ * by its origin, the requester allowed, an IXFR must say which version
+ * it has; then the whole zone, unless the requester's version is ours
+ * or newer.
+ */
+static size_t answer_xfr(struct dns_auth *a, const struct bv *msg,
+                         const struct dns_query *q, unsigned how,
+                         struct dns_xfr *x, uint8_t *out, size_t cap,
+                         size_t limit)
+{
+    uint16_t flags = (uint16_t)(q->h.flags & (DNS_OPCODE_MASK | DNS_RD));
+    const struct dns_zone *z = zone_at(a, &q->qname);
+    struct dns_xfr cur;
+    struct dns_writer w;
+    uint16_t rcode = DNS_RCODE_NOERROR, an = 0, ar = 0;
+    uint32_t serial;
+    int ede = -1, aa = 0;
+
+    dns_writer_init(&w, out, cap, q->edns ? limit - 11 : limit);
+    dns_writer_use_index(&w, &a->xfr_names);
+    dns_write_question(&w, &q->qname, q->qtype, q->qclass);
+    memset(&cur, 0, sizeof cur);
+    if (!z) {
+        rcode = DNS_RCODE_NOTAUTH;
+        a->st.notauth++;
+    } else if (!(how & DNS_AUTH_XFR)) {
+        rcode = DNS_RCODE_REFUSED;
+        ede = DNS_EDE_PROHIBITED;
+        a->st.xfr_refused++;
+    } else if (q->qtype == DNS_T_IXFR && ixfr_serial(msg, q, &serial) < 0) {
+        /* NSD cuts the message after the question, and before it when
+         * the authority section is empty, leaving QDCOUNT 1. */
+        a->st.rcode[DNS_RCODE_FORMERR]++;
+        if (!q->h.nscount)
+            w.len = DNS_HLEN;
+        xfr_hdr(&w, q->h.id, flags, DNS_RCODE_FORMERR, 0, 1, 0, 0);
+        return w.err ? 0 : w.len;
+    } else {
+        const uint8_t *rd;
+        uint32_t off = 0, ttl;
+        uint16_t rdlen;
+
+        aa = 1;
+        cur.zone = z;
+        cur.id = q->h.id;
+        cur.flags = flags;
+        if (q->qtype == DNS_T_IXFR &&
+            dns_rrset_next(z->soa, &off, &ttl, &rd, &rdlen) && rdlen >= 20 &&
+            serial_cmp(serial, (uint32_t)rd[rdlen - 20] << 24 |
+                                   (uint32_t)rd[rdlen - 19] << 16 |
+                                   (uint32_t)rd[rdlen - 18] << 8 |
+                                   rd[rdlen - 17]) >= 0) {
+            cur.phase = XP_LAST; /* up to date: the SOA alone */
+            a->st.xfr_soa++;
+        } else {
+            a->st.xfr++;
+        }
+        xfr_fill(&cur, &w, &an);
+        a->st.xfr_msgs++;
+    }
+    if (q->edns) {
+        w.limit = limit;
+        if (dns_write_opt_ede(&w, DNS_AUTH_EDNS_SIZE, 0, q->edns_do, ede) ==
+            PITH_OK)
+            ar = 1;
+    }
+    if (rcode < 6)
+        a->st.rcode[rcode]++;
+    xfr_hdr(&w, q->h.id, flags, rcode, aa, 1, an, ar);
+    /* Over UDP, one message is all there is (NSD). */
+    if (x) {
+        memset(x, 0, sizeof *x);
+        if ((how & DNS_AUTH_TCP) && cur.zone && cur.phase != XP_DONE)
+            *x = cur;
+    }
+    return w.len;
+}
+
+size_t dns_auth_xfr_next(struct dns_auth *a, struct dns_xfr *x, uint8_t *out,
+                         size_t cap)
+{
+    struct dns_writer w;
+    uint16_t an = 0;
+
+    if (!x->zone)
+        return 0;
+    if (x->phase == XP_DONE) {
+        x->zone = NULL;
+        return 0;
+    }
+    dns_writer_init(&w, out, cap,
+                    cap < DNS_AUTH_XFR_MSG_MAX ? cap : DNS_AUTH_XFR_MSG_MAX);
+    dns_writer_use_index(&w, &a->xfr_names);
+    xfr_fill(x, &w, &an);
+    xfr_hdr(&w, x->id, x->flags, DNS_RCODE_NOERROR, 1, 0, an, 0);
+    a->st.xfr_msgs++;
+    if (x->phase == XP_DONE)
+        x->zone = NULL;
+    return w.len;
+}
+
+/* Whether (q) asks for a name NSD answers in class CHAOS: TXT or ANY of
+ * id.server, hostname.bind, version.server or version.bind, spelled in
+ * lower case (NSD compares the octets). */
+static int chaos_known(const struct dns_query *q)
+{
+    static const char *const names[] = {
+        "\002id\006server", "\010hostname\004bind", "\007version\006server",
+        "\007version\004bind"};
+    size_t i;
+
+    if (q->qtype != DNS_T_TXT && q->qtype != DNS_T_ANY)
+        return 0;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (q->qname.len == strlen(names[i]) + 1 &&
+            memcmp(q->qname.b, names[i], q->qname.len) == 0)
+            return 1;
+    return 0;
+}
+
 /* A response carrying only the header, as NSD sends FORMERR and NOTIMP:
  * the RD bit and the opcode kept, no question. */
 static size_t answer_bare(struct dns_auth *a, const struct dns_query *q,
@@ -544,15 +834,18 @@ static size_t answer_bare(struct dns_auth *a, const struct dns_query *q,
     return w.err ? 0 : w.len;
 }
 
-size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
-                       uint8_t *out, size_t cap)
+size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, unsigned how,
+                       struct dns_xfr *x, uint8_t *out, size_t cap)
 {
+    int tcp = (how & DNS_AUTH_TCP) != 0;
     struct dns_query q;
     struct dns_hdr h;
     struct ans s;
     size_t limit;
     int rc;
 
+    if (x)
+        memset(x, 0, sizeof *x);
     a->st.queries++;
     memset(&q, 0, sizeof q);
     rc = dns_query_parse(msg, &q);
@@ -564,7 +857,8 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
      * authority records, no additional ones but OPT, no rcode, and an
      * uncompressed question name. */
     if (rc < 0 || q.h.ancount || (q.h.nscount && q.qtype != DNS_T_IXFR) ||
-        q.h.arcount > (q.edns ? 1 : 0) || (q.h.flags & DNS_RCODE_MASK) ||
+        q.h.nscount > 64 || q.h.arcount > (q.edns ? 1 : 0) ||
+        (q.h.flags & DNS_RCODE_MASK) ||
         q.qend != (size_t)DNS_HLEN + q.qname.len + 4)
         return answer_bare(a, &q, DNS_RCODE_FORMERR, 0, out, cap);
     if (q.opcode == DNS_OPCODE_NOTIFY) /* NSD keeps a NOTIFY's AA bit */
@@ -583,6 +877,13 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
                      : DNS_UDP_MIN;
     if (limit > cap)
         limit = cap;
+    /* Zone transfers have answers of their own; BADVERS, CHAOS and AXFR
+     * over UDP are as for any query. */
+    if ((q.qtype == DNS_T_IXFR || (q.qtype == DNS_T_AXFR && tcp)) &&
+        q.qclass != DNS_CLASS_CH && !(q.edns && q.edns_version > 0))
+        return answer_xfr(a, msg, &q, how, x, out, cap,
+                          limit < DNS_AUTH_XFR_MSG_MAX ? limit
+                                                       : DNS_AUTH_XFR_MSG_MAX);
     memset(&s, 0, offsetof(struct ans, add));
     s.a = a;
     s.q = &q;
@@ -596,17 +897,15 @@ size_t dns_auth_answer(struct dns_auth *a, struct bv *msg, int tcp,
         s.rcode = DNS_RCODE_BADVERS;
         s.aa = 0;
         a->st.badvers++;
-    } else if (q.qtype == DNS_T_AXFR && !tcp) {
-        s.rcode = DNS_RCODE_NOTIMP; /* transfers need TCP (as NSD) */
-        s.aa = 0;
-    } else if (q.qclass == DNS_CLASS_CH || q.qtype == DNS_T_AXFR ||
-               q.qtype == DNS_T_IXFR) {
-        /* Zone transfers are not offered (yet): NSD's answer without a
-         * provide-xfr rule; nor CHAOS (version.bind: hidden). */
+    } else if (q.qclass == DNS_CLASS_CH) {
+        /* CHAOS: the server's names and versions hidden, as NSD's with
+         * hide-identity and hide-version; anything else not supported. */
         s.rcode = DNS_RCODE_REFUSED;
         s.aa = 0;
-        if (q.qclass == DNS_CLASS_CH)
-            s.ede = DNS_EDE_PROHIBITED;
+        s.ede = chaos_known(&q) ? DNS_EDE_PROHIBITED : DNS_EDE_NOT_SUPPORTED;
+    } else if (q.qtype == DNS_T_AXFR) {
+        s.rcode = DNS_RCODE_NOTIMP; /* over UDP: transfers need TCP (NSD) */
+        s.aa = 0;
     } else {
         answer_name(&s, &q.qname, 0);
         if (q.qclass == DNS_CLASS_ANY)

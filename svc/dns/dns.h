@@ -268,11 +268,13 @@ int dns_query_parse(struct bv *msg, struct dns_query *q);
  * names and the names in the data of compressing types point back to
  * the longest suffix written before, matched without case as NSD does
  * (the earlier spelling then stands for both). Only the first
- * DNS_COMP_MAX label offsets below 0x4000 are remembered. A write that
+ * DNS_COMP_MAX label offsets below 0x4000 are remembered, unless the
+ * writer is given an index (dns_writer_use_index()). A write that
  * does not fit writes nothing and sets (err); later writes may still
  * fit. Caller-owned, on the stack.
  */
 #define DNS_COMP_MAX 128
+struct dns_comp_index;
 struct dns_writer {
     uint8_t *buf; /* the message */
     size_t cap;   /* room in (buf) */
@@ -281,7 +283,8 @@ struct dns_writer {
                      at most cap */
     int err;      /* sticky: PITH_ERANGE once something did not fit */
     unsigned ncomp;
-    uint16_t comp[DNS_COMP_MAX]; /* offsets of names (suffixes) written */
+    uint16_t comp[DNS_COMP_MAX];  /* offsets of names (suffixes) written */
+    struct dns_comp_index *index; /* instead of (comp), when not NULL */
 };
 
 /* Starts a message in (buf) of (cap) bytes that must fit (limit) bytes
@@ -289,6 +292,25 @@ struct dns_writer {
  * A (limit) below 12 sets (err) and leaves no room at all. */
 void dns_writer_init(struct dns_writer *w, uint8_t *buf, size_t cap,
                      size_t limit);
+
+/*
+ * A larger memory of the names written, for messages of many names (a
+ * zone transfer: NSD remembers every name below offset 0x4000 it wrote):
+ * up to DNS_COMP_INDEX_MAX label offsets, found through a hash of the
+ * name that starts there rather than by a scan. Caller-owned, about 44
+ * KiB, its fields private.
+ */
+#define DNS_COMP_INDEX_MAX   6144
+#define DNS_COMP_INDEX_SLOTS 8192 /* a power of two */
+struct dns_comp_index {
+    uint16_t off[DNS_COMP_INDEX_SLOTS]; /* 0: an empty slot */
+    uint16_t tag[DNS_COMP_INDEX_SLOTS]; /* more bits of the hash */
+    uint16_t log[DNS_COMP_INDEX_MAX];   /* the slots, in the order filled */
+};
+
+/* Makes (w), just started, remember names in (ix) instead of its own
+ * DNS_COMP_MAX offsets, for the rest of its message; clears (ix). */
+void dns_writer_use_index(struct dns_writer *w, struct dns_comp_index *ix);
 
 /* Writes (n) at the end, compressed against earlier names when
  * (compress), and records its suffixes for later ones. */
@@ -322,6 +344,7 @@ int dns_write_opt(struct dns_writer *w, uint16_t udp, uint8_t ercode,
  * INFO-CODE (ede) and no text, unless (ede) is negative. */
 #define DNS_EDNS_EDE              15
 #define DNS_EDE_PROHIBITED        18
+#define DNS_EDE_NOT_SUPPORTED     21
 #define DNS_EDE_NOT_AUTHORITATIVE 20
 int dns_write_opt_ede(struct dns_writer *w, uint16_t udp, uint8_t ercode,
                       int do_bit, int ede);
@@ -369,6 +392,7 @@ struct dns_zone {
     const struct dns_rrset *soa; /* at the origin; always present */
     uint32_t records;            /* records loaded */
     void *mem;                   /* private: what dns_zone_free() frees */
+    const uint16_t *order;       /* private: see dns_node_rrset_nth() */
 };
 
 /*
@@ -405,5 +429,14 @@ const struct dns_node *dns_zone_find(const struct dns_zone *z,
 /* The RRset of (type) at (node), or NULL. */
 const struct dns_rrset *dns_node_rrset(const struct dns_node *node,
                                        uint16_t type);
+
+/*
+ * The (i)th RRset of (node), a node of (z), in the order in which the
+ * zone file first gave a record of each (NSD's order in a zone
+ * transfer), or NULL when (i) is node->nsets or more.
+ */
+const struct dns_rrset *dns_node_rrset_nth(const struct dns_zone *z,
+                                           const struct dns_node *node,
+                                           unsigned i);
 
 #endif

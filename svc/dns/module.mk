@@ -38,3 +38,11 @@ dns_zone_FUZZ_SRCS := svc/dns/zone_fuzz.c svc/dns/zone.c $(DNS_CODEC_SRCS)
 dns_zone_CORPUS := svc/dns/zone-corpus/
 $(B)/fuzz/dns_zone: $(DNS_HDRS)
 endif
+
+# The answerer, zone transfers included: queries from the fuzzer over
+# the zones of auth_fuzz.c.
+FUZZERS += dns_auth
+dns_auth_FUZZ_SRCS := svc/dns/auth_fuzz.c svc/dns/auth.c svc/dns/zone.c \
+                      $(DNS_CODEC_SRCS)
+dns_auth_CORPUS := svc/dns/auth-corpus/
+$(B)/fuzz/dns_auth: $(DNS_HDRS)

@@ -131,10 +131,24 @@ static struct bw tail(const struct dns_writer *w)
     return bw_make(w->buf, w->limit, w->len);
 }
 
+/* Forgets the names recorded after the first (ncomp). With an index,
+ * its entries go in the reverse of the order they came, which leaves its
+ * probe chains as they were. */
+static void set_ncomp(struct dns_writer *w, unsigned ncomp)
+{
+    struct dns_comp_index *ix = w->index;
+
+    while (ix && w->ncomp > ncomp) {
+        uint16_t slot = ix->log[--w->ncomp];
+        ix->off[slot] = 0;
+    }
+    w->ncomp = ncomp;
+}
+
 static int commit(struct dns_writer *w, const struct bw *b, unsigned ncomp)
 {
     if (!bw_ok(b)) {
-        w->ncomp = ncomp;
+        set_ncomp(w, ncomp);
         w->err = PITH_ERANGE;
         return PITH_ERANGE;
     }
@@ -178,6 +192,7 @@ void dns_writer_init(struct dns_writer *w, uint8_t *buf, size_t cap,
     w->len = 0;
     w->err = 0;
     w->ncomp = 0;
+    w->index = NULL;
     if (w->limit < DNS_HLEN)
         w->limit = 0; /* so that nothing is ever written */
     b = tail(w);
@@ -214,6 +229,84 @@ static unsigned find_suffix(const struct dns_writer *w, size_t here,
     return best;
 }
 
+void dns_writer_use_index(struct dns_writer *w, struct dns_comp_index *ix)
+{
+    memset(ix->off, 0, sizeof ix->off);
+    set_ncomp(w, 0);
+    w->index = ix;
+}
+
+/* The hashes of the suffixes of (n), lowercased: (h)[k] for the name
+ * from its label (k) on; (pos)[k] where that label starts in n->b. */
+static void suffix_hashes(const struct dns_name *n, uint32_t *h, uint8_t *pos)
+{
+    uint32_t x = 2166136261u;
+    unsigned k, i = 0;
+
+    for (k = 0; k < n->labels; k++) {
+        pos[k] = (uint8_t)i;
+        i += 1u + n->b[i];
+    }
+    for (k = n->labels; k-- > 0;) {
+        size_t j, end = (size_t)pos[k] + 1u + n->b[pos[k]];
+        for (j = pos[k]; j < end; j++) {
+            uint8_t c = n->b[j];
+            x = (x ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 16777619u;
+        }
+        h[k] = x ^ x >> 15;
+    }
+}
+
+/* Whether the name at (at) of the first (here) bytes of (w)'s message
+ * is (n) without its first (drop) labels. */
+static int suffix_at(const struct dns_writer *w, size_t here, uint16_t at,
+                     const struct dns_name *n, unsigned drop)
+{
+    struct bv msg = bv_make(w->buf, here);
+    struct dns_name m, s;
+    size_t o = at;
+
+    if (dns_name_parse(&msg, &o, &m) != PITH_OK)
+        return 0;
+    dns_name_strip(n, drop, &s);
+    return dns_name_eq(&s, &m);
+}
+
+/* As find_suffix(), through the index: the longest suffix first. */
+static unsigned find_suffix_ix(const struct dns_writer *w, size_t here,
+                               const struct dns_name *n, const uint32_t *h,
+                               uint16_t *at)
+{
+    const struct dns_comp_index *ix = w->index;
+    unsigned k;
+
+    for (k = 0; k < n->labels; k++) {
+        uint32_t slot = h[k] & (DNS_COMP_INDEX_SLOTS - 1);
+        for (; ix->off[slot]; slot = (slot + 1) & (DNS_COMP_INDEX_SLOTS - 1))
+            if (ix->tag[slot] == (uint16_t)(h[k] >> 16) &&
+                suffix_at(w, here, ix->off[slot], n, k)) {
+                *at = ix->off[slot];
+                return k;
+            }
+    }
+    return n->labels;
+}
+
+/* Records in the index that the name (h) starts at (off). */
+static void index_put(struct dns_writer *w, uint32_t h, size_t off)
+{
+    struct dns_comp_index *ix = w->index;
+    uint32_t slot = h & (DNS_COMP_INDEX_SLOTS - 1);
+
+    if (off >= PTR_LIMIT || w->ncomp >= DNS_COMP_INDEX_MAX)
+        return;
+    while (ix->off[slot])
+        slot = (slot + 1) & (DNS_COMP_INDEX_SLOTS - 1);
+    ix->off[slot] = (uint16_t)off;
+    ix->tag[slot] = (uint16_t)(h >> 16);
+    ix->log[w->ncomp++] = (uint16_t)slot;
+}
+
 /*
  * Writes (n) into (b), the tail of (w): its first labels, then a pointer
  * to an earlier copy of the rest (when (compress)) or the rest. Records
@@ -226,6 +319,25 @@ static void put_name(struct dns_writer *w, struct bw *b,
     unsigned k, keep = n->labels;
     uint16_t at = 0;
 
+    if (w->index) {
+        uint32_t h[DNS_NAME_MAX / 2];
+        uint8_t pos[DNS_NAME_MAX / 2];
+
+        suffix_hashes(n, h, pos);
+        if (compress)
+            keep = find_suffix_ix(w, here, n, h, &at);
+        if (b->err == 0)
+            for (k = 0; k < keep; k++)
+                index_put(w, h[k], here + pos[k]);
+        for (k = 0; k < keep; k++)
+            i += 1u + n->b[i];
+        bw_append(b, n->b, i);
+        if (keep < n->labels)
+            put16(b, (uint16_t)(0xc000 | at));
+        else
+            bw_append(b, &n->b[i], 1);
+        return;
+    }
     if (compress)
         keep = find_suffix(w, here, n, &at);
     for (k = 0; k < keep; k++) {
@@ -314,7 +426,7 @@ int dns_write_rr(struct dns_writer *w, const struct dns_name *name,
         /* Opaque, or data not of their type's layout: as they are. */
         if (bw_ok(&b))
             bw_trim(&b, start);
-        w->ncomp = rdcomp;
+        set_ncomp(w, rdcomp);
         bw_append(&b, rdata, rdlen);
     }
     bw_set_be16(&b, start - 2, (uint16_t)(b.len - start));

@@ -110,44 +110,67 @@ static void scan(const uint8_t *data, size_t size)
     }
 }
 
-/* Writes a response to (q) with names (a) and (b) in owners and data;
- * checks that they read back the same. */
-static void respond(const struct dns_query *q, const struct dns_name *a,
-                    const struct dns_name *b)
+/* Writes into (buf) a response to (q) with names (a) and (b) in owners
+ * and data, remembering names in (ix) when it is not NULL: the response,
+ * whose first record's result goes in (*first) and counts in (*an),
+ * (*ar). */
+static void write_response(struct dns_writer *w, uint8_t *buf, size_t cap,
+                           const struct dns_query *q, const struct dns_name *a,
+                           const struct dns_name *b, struct dns_comp_index *ix,
+                           int *first, uint16_t *an, uint16_t *ar)
 {
-    static uint8_t buf[DNS_EDNS_MAX], rd[6 + DNS_NAME_MAX];
-    struct dns_writer w;
-    struct dns_query back;
-    struct dns_name n;
+    static uint8_t rd[6 + DNS_NAME_MAX];
     size_t limit = q->edns_udp < DNS_EDNS_MAX ? q->edns_udp : DNS_EDNS_MAX;
-    size_t off, len;
-    struct bv v;
-    uint16_t an = 0, ar = 0;
-    int first;
 
-    dns_writer_init(&w, buf, sizeof buf, limit);
-    CHECK(w.err == 0 && w.len == DNS_HLEN);
-    dns_write_question(&w, &q->qname, q->qtype, DNS_CLASS_IN);
-    CHECK(w.err == 0);
+    *an = *ar = 0;
+    dns_writer_init(w, buf, cap, limit);
+    CHECK(w->err == 0 && w->len == DNS_HLEN);
+    if (ix)
+        dns_writer_use_index(w, ix);
+    dns_write_question(w, &q->qname, q->qtype, DNS_CLASS_IN);
+    CHECK(w->err == 0);
     /* NS at the qname, pointing at (a); MX at (a), pointing at (b);
      * SRV (never compressed) at (b), pointing at (a). */
-    first =
-        dns_write_rr(&w, &q->qname, DNS_T_NS, DNS_CLASS_IN, 60, a->b, a->len);
-    an += first == PITH_OK;
+    *first =
+        dns_write_rr(w, &q->qname, DNS_T_NS, DNS_CLASS_IN, 60, a->b, a->len);
+    *an += *first == PITH_OK;
     rd[0] = 0;
     rd[1] = 10;
     memcpy(&rd[2], b->b, b->len);
-    an += dns_write_rr(&w, a, DNS_T_MX, DNS_CLASS_IN, 60, rd,
-                       (uint16_t)(2 + b->len)) == PITH_OK;
+    *an += dns_write_rr(w, a, DNS_T_MX, DNS_CLASS_IN, 60, rd,
+                        (uint16_t)(2 + b->len)) == PITH_OK;
     memcpy(rd, "\0\1\0\2\0\3", 6);
     memcpy(&rd[6], a->b, a->len);
-    an += dns_write_rr(&w, b, DNS_T_SRV, DNS_CLASS_IN, 60, rd,
-                       (uint16_t)(6 + a->len)) == PITH_OK;
+    *an += dns_write_rr(w, b, DNS_T_SRV, DNS_CLASS_IN, 60, rd,
+                        (uint16_t)(6 + a->len)) == PITH_OK;
     if (q->edns)
-        ar += dns_write_opt(&w, 1232, 0, q->edns_do) == PITH_OK;
-    dns_write_hdr(&w,
-                  &(struct dns_hdr){q->h.id, DNS_QR | DNS_AA, 1, an, 0, ar});
-    CHECK(w.len <= limit && w.ncomp <= DNS_COMP_MAX);
+        *ar += dns_write_opt(w, 1232, 0, q->edns_do) == PITH_OK;
+    dns_write_hdr(w,
+                  &(struct dns_hdr){q->h.id, DNS_QR | DNS_AA, 1, *an, 0, *ar});
+    CHECK(w->len <= limit);
+}
+
+/* Writes a response to (q) with names (a) and (b) in owners and data;
+ * checks that they read back the same, and that the writer with an index
+ * of names writes the same bytes. */
+static void respond(const struct dns_query *q, const struct dns_name *a,
+                    const struct dns_name *b)
+{
+    static uint8_t buf[DNS_EDNS_MAX], buf2[DNS_EDNS_MAX];
+    static struct dns_comp_index ix;
+    struct dns_writer w, w2;
+    struct dns_query back;
+    struct dns_name n;
+    size_t off, len;
+    struct bv v;
+    uint16_t an, ar, an2, ar2;
+    int first, first2;
+
+    write_response(&w2, buf2, sizeof buf2, q, a, b, &ix, &first2, &an2, &ar2);
+    write_response(&w, buf, sizeof buf, q, a, b, NULL, &first, &an, &ar);
+    CHECK(w.len == w2.len && an == an2 && ar == ar2 && first == first2);
+    CHECK(memcmp(buf, buf2, w.len) == 0);
+    CHECK(w.ncomp <= DNS_COMP_MAX && w2.ncomp <= DNS_COMP_INDEX_MAX);
     CHECK((w.err == 0) == (an == 3 && ar == q->edns));
 
     /* Back: the question, and the first record's owner and data. */

@@ -1887,11 +1887,12 @@ static int zp_sort(struct zp *p, uint32_t *nown)
  * allocation (z->mem), then the nodes (z->nodes). */
 static int zp_layout(struct zp *p, uint32_t nown, struct dns_zone *z)
 {
-    uint32_t n = p->nrecs, k, nsets = 0, s = 0, g;
+    uint32_t n = p->nrecs, k, nsets = 0, s = 0, g, *first;
     size_t data = 0, nnodes = 0, off;
     struct dns_rrset *sets;
     struct dns_node *nodes;
     uint8_t *d, *shrunk;
+    uint16_t *order;
     struct zown *o;
     struct bw w;
 
@@ -1907,11 +1908,17 @@ static int zp_layout(struct zp *p, uint32_t nown, struct dns_zone *z)
         if (q == NULL || q->owner != r->owner || q->type != r->type)
             nsets++;
     }
-    z->mem = malloc((size_t)nsets * sizeof *sets + data);
-    if (z->mem == NULL)
+    /* The RRsets, their order in the file (z->order), the records. */
+    z->mem = malloc((size_t)nsets * (sizeof *sets + sizeof *order) + data);
+    first = malloc((size_t)nsets * sizeof *first + 1);
+    if (z->mem == NULL || first == NULL) {
+        free(first);
         return zerr_mem(p);
+    }
     sets = z->mem;
-    d = (uint8_t *)z->mem + (size_t)nsets * sizeof *sets;
+    order = (uint16_t *)(void *)(sets + nsets);
+    z->order = order;
+    d = (uint8_t *)(order + nsets);
     w = bw_make(d, data, 0);
     for (k = 0; k < n; k++) {
         const struct zrec *r = rec(p, p->idx[k]);
@@ -1923,6 +1930,8 @@ static int zp_layout(struct zp *p, uint32_t nown, struct dns_zone *z)
             rec(p, p->idx[k - 1])->owner != r->owner) {
             if (s == 0 || rec(p, p->idx[k - 1])->owner != r->owner)
                 p->own[r->owner].first_set = s;
+            /* Its first record in the sort is its first in the file. */
+            first[s] = p->idx[k];
             set = &sets[s++];
             set->type = r->type;
             set->count = 0;
@@ -1940,6 +1949,22 @@ static int zp_layout(struct zp *p, uint32_t nown, struct dns_zone *z)
         set->size += 6u + r->rdlen;
         z->records++;
     }
+
+    /* Each owner's RRsets in the order the file first gave them: few
+     * per owner, so an insertion sort. */
+    for (g = 0; g < nown; g++) {
+        uint32_t lo = p->own[g].first_set;
+        uint32_t hi = g + 1 < nown ? p->own[g + 1].first_set : nsets, i, j;
+
+        for (i = 0; i < hi - lo; i++) {
+            uint16_t x = (uint16_t)i;
+            for (j = i; j > 0 && first[lo + order[lo + j - 1]] > first[lo + x];
+                 j--)
+                order[lo + j] = order[lo + j - 1];
+            order[lo + j] = x;
+        }
+    }
+    free(first);
 
     /* The records are in place: what remains is names. */
     free(p->idx);
@@ -2098,6 +2123,17 @@ const struct dns_node *dns_zone_find(const struct dns_zone *z,
             break;
     }
     return NULL;
+}
+
+const struct dns_rrset *dns_node_rrset_nth(const struct dns_zone *z,
+                                           const struct dns_node *node,
+                                           unsigned i)
+{
+    const struct dns_rrset *all = z->mem;
+
+    if (i >= node->nsets)
+        return NULL;
+    return &node->sets[z->order[node->sets - all + i]];
 }
 
 const struct dns_rrset *dns_node_rrset(const struct dns_node *node,

@@ -72,6 +72,15 @@ static void check_zone(const struct dns_zone *z)
             if (dns_zone_find(z, &below, &closest) == NULL)
                 CHECK(closest == n);
         }
+        /* The file order is an order of the same RRsets. */
+        for (s = 0; s < n->nsets; s++) {
+            const struct dns_rrset *a = dns_node_rrset_nth(z, n, s);
+            unsigned t;
+            CHECK(a >= n->sets && a < n->sets + n->nsets);
+            for (t = 0; t < s; t++)
+                CHECK(dns_node_rrset_nth(z, n, t) != a);
+        }
+        CHECK(dns_node_rrset_nth(z, n, n->nsets) == NULL);
         for (s = 0; s < n->nsets; s++) {
             CHECK(s == 0 || n->sets[s - 1].type < n->sets[s].type);
             CHECK(dns_node_rrset(n, n->sets[s].type) == &n->sets[s]);

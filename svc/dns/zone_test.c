@@ -361,6 +361,28 @@ static void test_find(void)
         T_CHECK(node && dns_node_rrset(node, DNS_T_MX) == NULL);
         T_CHECK(node && dns_node_rrset(node, 0) == NULL);
         T_CHECK(node && dns_node_rrset(node, 65535) == NULL);
+        /* In the file's order: A, then AAAA, as sorted. */
+        T_CHECK(node && dns_node_rrset_nth(&z, node, 0) == &node->sets[0] &&
+                dns_node_rrset_nth(&z, node, 1) == &node->sets[1] &&
+                dns_node_rrset_nth(&z, node, 2) == NULL);
+        /* The origin: SOA, NS, MX, TXT, CAA in the file; *.wild: TXT
+         * before MX. */
+        {
+            static const uint16_t want[] = {DNS_T_SOA, DNS_T_NS, DNS_T_MX,
+                                            DNS_T_TXT, DNS_T_CAA};
+            struct dns_name w = N("*.wild.example.com.");
+            const struct dns_rrset *set;
+            const struct dns_node *wild = dns_zone_find(&z, &w, NULL);
+            unsigned k;
+            for (k = 0; k < 5; k++) {
+                set = dns_node_rrset_nth(&z, &z.nodes[0], k);
+                T_CHECKF(set && set->type == want[k], "origin's RRset %u", k);
+            }
+            T_CHECK(dns_node_rrset_nth(&z, &z.nodes[0], 5) == NULL);
+            T_CHECK(wild && wild->nsets == 2 &&
+                    dns_node_rrset_nth(&z, wild, 0)->type == DNS_T_TXT &&
+                    dns_node_rrset_nth(&z, wild, 1)->type == DNS_T_MX);
+        }
         n = N("c.example.com.");
         node = dns_zone_find(&z, &n, NULL);
         T_CHECK(node && dns_node_rrset(node, DNS_T_A) == NULL);

@@ -210,7 +210,7 @@ int tender_bind(const struct pith_mft *m, const struct tender_opts *o,
         order[j] = b;
     }
     for (j = 0; j < m->ndev; j++) {
-        if (!order[j]) {
+        if (!order[j] && !(m->dev[j].flags & PITH_MFT_DEV_OPTIONAL)) {
             tender_err("the image needs %s device '%s': bind it with "
                        "--%s:%s=%s",
                        pith_mft_kind_name(m->dev[j].kind), m->dev[j].name,

@@ -48,6 +48,7 @@ static void mft_decode(struct bv *d, struct pith_mft *m)
     for (i = 0; i < PITH_MFT_DEV_MAX; i++, o += PITH_MFT_NAME_MAX + 8) {
         bv_copy(d, o, m->dev[i].name, sizeof m->dev[i].name);
         m->dev[i].kind = bv_le32(d, o + PITH_MFT_NAME_MAX);
+        m->dev[i].flags = bv_le32(d, o + PITH_MFT_NAME_MAX + 4);
     }
     m->tcp.conns = bv_le32(d, MFT_TCP_OFF);
     m->tcp.sndbuf = bv_le32(d, MFT_TCP_OFF + 4);

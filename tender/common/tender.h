@@ -57,8 +57,10 @@ void tender_usage_options(void);
 
 /*
  * Matches the bindings in (o) with the devices (m) declares: each declared
- * device must be bound once, and nothing undeclared may be bound. On
- * success stores in (*order)[i] the binding for manifest device i.
+ * device must be bound once, unless it is optional, and nothing undeclared
+ * may be bound. On success stores in (*order)[i] the binding for manifest
+ * device i, or NULL for an optional device left unbound (absent: the
+ * image cannot acquire it).
  */
 int tender_bind(const struct pith_mft *m, const struct tender_opts *o,
                 const struct tender_bind *order[PITH_MFT_DEV_MAX]);

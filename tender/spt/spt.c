@@ -201,6 +201,8 @@ static int build_filter(struct sock_fprog *prog)
     for (i = 0; i < boot.ndev; i++) {
         uint64_t dfd = (uint64_t)boot.dev[i].fd;
         int net = boot.dev[i].kind == PITH_MFT_NET;
+        if (boot.dev[i].fd < 0)
+            continue; /* absent: nothing to allow */
         if (allow(ctx, net ? SCMP_SYS(read) : SCMP_SYS(pread64), 0, dfd) < 0 ||
             allow(ctx, net ? SCMP_SYS(write) : SCMP_SYS(pwrite64), 0, dfd) < 0)
             goto out;
@@ -350,6 +352,9 @@ int main(int argc, char **argv)
     for (i = 0; i < elf.mft.ndev; i++) {
         struct spt_boot_dev *d = &boot.dev[i];
         d->kind = elf.mft.dev[i].kind;
+        d->fd = -1; /* an optional device left unbound: absent */
+        if (!order[i])
+            continue;
         d->fd = d->kind == PITH_MFT_NET
                     ? tender_tap_open(order[i], &d->net)
                     : tender_block_open(order[i], &d->block);

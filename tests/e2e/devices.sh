@@ -14,6 +14,37 @@ for target in unix spt virtio; do
     else
         notok "block writes on $target reach the file" "sector 2 does not hold the marker"
     fi
+
+    # Optional devices (`block spare optional`, `net uplink optional`):
+    # left unbound they are absent, bound they work; a device that is
+    # not optional must still be bound.
+    expect "$target: optional block and net devices left unbound are absent (ENOENT)" 0 \
+        '^blk: spare absent$' -- "$PITH" run "$T/blk.$target" --block:storage="$T/disk.img"
+    grep -q '^blk: uplink absent$' "$T/out" && grep -q '^blk: ok$' "$T/out" ||
+        notok "$target: the optional net device left unbound is absent" "$(tr '\n' '|' <"$T/out")"
+    { printf 'spare marker'; head -c 500 /dev/zero; } >"$T/spare.img"
+    expect "$target: an optional block device, bound, is read" 0 \
+        "^blk: spare bound, 512 bytes, begins 'spare marker'\$" -- \
+        "$PITH" run "$T/blk.$target" --block:storage="$T/disk.img" --block:spare="$T/spare.img"
+    if ns=$(netns_new opt$target) && ip -n "$ns" tuntap add pitht5 mode tap; then
+        expect "$target: an optional net device, bound, is acquired" 0 \
+            '^blk: uplink bound, mac 02:00:00:00:00:2b$' -- ip netns exec "$ns" \
+            "$PITH" run "$T/blk.$target" --block:storage="$T/disk.img" \
+            --net:uplink=pitht5 --net-mac:uplink=02:00:00:00:00:2b
+    else
+        notok "$target: tap for the optional net device" "cannot create pitht5"
+    fi
+    case $target in
+    spt) who=pith-spt status=125 ;;
+    unix) who=$T/blk.$target status=125 ;;
+    *) who=pith status=2 ;; # pith run binds them itself
+    esac
+    expect_line "$target: a device that is not optional must be bound" $status \
+        "$who: the image needs block device 'storage': bind it with --block:storage=FILE" -- \
+        "$PITH" run "$T/blk.$target" --block:spare="$T/spare.img"
+    expect_output "$target: pith inspect marks the optional devices" 0 \
+        "$(printf 'image:   %s\napp:     blk\ntarget:  %s\nmodules: (none)\ndevices: 3\n  block  storage\n  block  spare (optional)\n  net    uplink (optional)' "$T/blk.$target" $target)" -- \
+        "$PITH" inspect "$T/blk.$target"
 done
 
 for target in unix spt virtio; do

@@ -17,6 +17,13 @@
 # limit, no version or identity for CH queries (DNS_NSD_SERVER adds one
 # more line to its server: clause, such as "minimal-responses: yes");
 # dig and dnsdiff run in the client's namespace.
+#
+# Zone transfers (tests/tools/xfrdiff.py: AXFR and IXFR over TCP and
+# UDP, message by message): the client's second addresses, $XFR_SUB on
+# the subject's link and $XFR_REF on the reference's, may transfer every
+# zone (NSD: provide-xfr NOKEY; pith: --axfr); its first ones are
+# refused. An allowed AXFR of each zone must also give the records
+# BIND's named-compilezone reads from the zone file.
 . "$(dirname "$0")/../lib.sh"
 DNS=$ROOT/tests/dns
 DNSDIFF="/usr/bin/python3 $ROOT/tests/tools/dnsdiff.py"
@@ -26,7 +33,9 @@ MAC=02:00:00:00:00:35
 HOST=10.82.0.1 # the client, on the subject's link
 SUB=10.82.0.2  # the subject
 REFHOST=10.82.1.1
-REF=10.82.1.2 # the reference NSD
+REF=10.82.1.2     # the reference NSD
+XFR_SUB=10.82.0.3 # the client's addresses allowed to transfer zones
+XFR_REF=10.82.1.3
 
 case $SUBJECT in
 auto) if [ -d "$ROOT/apps/dns-primary" ]; then SUBJECT=pith; else SUBJECT=nsd; fi ;;
@@ -40,11 +49,11 @@ done
 zones=$(cd "$DNS/zones" && ls ./*.zone | sed 's|^\./||; s|\.zone$||')
 nzones=$(wc -w <<<"$zones")
 
-# nsd_up NS ADDR NAME: NSD serving tests/dns/zones in NS at ADDR, one
-# server process, no rate limit, no version or identity, ready; sets
-# NSD_PID (killed at exit, and its children with it).
+# nsd_up NS ADDR NAME XFR: NSD serving tests/dns/zones in NS at ADDR, one
+# server process, no rate limit, no version or identity, zone transfers
+# to XFR, ready; sets NSD_PID (killed at exit, and its children with it).
 nsd_up() {
-    local ns=$1 addr=$2 d=$T/$3 z
+    local ns=$1 addr=$2 d=$T/$3 xfr=$4 z
     mkdir -p "$d"
     cat >"$d/nsd.conf" <<EOF
 server:
@@ -71,7 +80,8 @@ remote-control:
     control-enable: no
 EOF
     for z in $zones; do
-        printf 'zone:\n    name: "%s"\n    zonefile: "%s.zone"\n' "$z" "$z" >>"$d/nsd.conf"
+        printf 'zone:\n    name: "%s"\n    zonefile: "%s.zone"\n    provide-xfr: %s NOKEY\n' \
+            "$z" "$z" "$xfr" >>"$d/nsd.conf"
     done
     nsd-checkconf "$d/nsd.conf" >"$d/check.log" 2>&1 ||
         { notok "$3: nsd.conf" "$(tr '\n' '|' <"$d/check.log")"; return 1; }
@@ -123,12 +133,13 @@ subject_pith() {
     cp "$DNS"/zones/*.zone "$app/zones/"
     build_app "$app" "$TARGET" "$img" || return 1
     ip -n "$NS_C" tuntap add pitht0 mode tap && ip -n "$NS_C" link set pitht0 up &&
-        ip -n "$NS_C" addr add $HOST/24 dev pitht0 ||
+        ip -n "$NS_C" addr add $HOST/24 dev pitht0 &&
+        ip -n "$NS_C" addr add $XFR_SUB/24 dev pitht0 ||
         { notok "pith: tap" "cannot create pitht0 in $NS_C"; return 1; }
     SUB_LOG=$T/dns-primary.log
     : >"$SUB_LOG"
     ip netns exec "$NS_C" "$PITH" run "$img" --net:service=pitht0 \
-        --net-mac:service=$MAC -- --ipv4=$SUB/24 >"$SUB_LOG" 2>&1 &
+        --net-mac:service=$MAC -- --ipv4=$SUB/24 --axfr=$XFR_SUB >"$SUB_LOG" 2>&1 &
     SUB_PID=$!
     disown $SUB_PID
     cleanup_add "kill -9 $SUB_PID"
@@ -149,9 +160,10 @@ subject_pith() {
 # subject_nsd: a second NSD, in a namespace of its own.
 subject_nsd() {
     local ns
-    ns=$(netns_new sub) && veth "$ns" $HOST $SUB dnss ||
+    ns=$(netns_new sub) && veth "$ns" $HOST $SUB dnss &&
+        ip -n "$NS_C" addr add $XFR_SUB/24 dev dnssa ||
         { notok "nsd subject: namespace" "cannot set up $ns"; return 1; }
-    nsd_up "$ns" $SUB nsd-subject || return 1
+    nsd_up "$ns" $SUB nsd-subject $XFR_SUB || return 1
     SUB_PID=$NSD_PID
     SUB_LOG=$T/nsd-subject/nsd.log
 }
@@ -162,9 +174,10 @@ for z in $zones; do
 done
 
 NS_C=$(netns_new client) && ip -n "$NS_C" link set lo up &&
-    NS_R=$(netns_new ref) && veth "$NS_R" $REFHOST $REF dnsr ||
+    NS_R=$(netns_new ref) && veth "$NS_R" $REFHOST $REF dnsr &&
+    ip -n "$NS_C" addr add $XFR_REF/24 dev dnsra ||
     { notok "dns: namespaces" "cannot set up the namespaces"; exit 1; }
-nsd_up "$NS_R" $REF nsd-reference || exit 1
+nsd_up "$NS_R" $REF nsd-reference $XFR_REF || exit 1
 ok "NSD (reference) serves $nzones zones at $REF"
 subject_$SUBJECT || exit 1
 [ "$SUBJECT" = nsd ] && ok "NSD (as the subject) serves $nzones zones at $SUB"
@@ -179,6 +192,38 @@ echo "# dnsdiff took $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "
 if [ $rc -eq 2 ] || ! grep -Eq '^[0-9]+ differences$' "$T/dnsdiff.out"; then
     notok "dnsdiff ran" "status $rc: $(tail -n 3 "$T/dnsdiff.out" | tr '\n' '|')"
 fi
+
+# Zone transfers: from the allowed addresses, then from the others.
+for who in allowed refused; do
+    if [ $who = allowed ]; then src="--ref-src $XFR_REF --sub-src $XFR_SUB"; else src="--ref-src $REFHOST --sub-src $HOST"; fi
+    # shellcheck disable=SC2086 # (src) is words on purpose
+    in_c python3 "$ROOT/tests/tools/xfrdiff.py" --ref $REF --sub $SUB $src --label "$who" \
+        $zones >"$T/xfrdiff.$who" 2>&1
+    rc=$?
+    cat "$T/xfrdiff.$who"
+    if [ $rc -eq 2 ] || ! grep -Eq '^[0-9]+ differences$' "$T/xfrdiff.$who"; then
+        notok "xfrdiff ($who) ran" "status $rc: $(tail -n 3 "$T/xfrdiff.$who" | tr '\n' '|')"
+    fi
+done
+# One record a line, fields by one space, owners lowercased; the closing
+# SOA dropped.
+norm() { grep -v '^;' "$1" | awk 'NF { $1 = tolower($1); print }' | sort | uniq; }
+for z in $zones; do
+    in_c dig -b $XFR_SUB @$SUB "$z" AXFR +nocmd +nostats +time=5 >"$T/axfr.$z" 2>&1
+    if ! named-compilezone -q -k ignore -i none -s full -o - "$z" "$DNS/zones/$z.zone" \
+        >"$T/zone.$z" 2>&1; then
+        # BIND refuses some of what the zones hold on purpose (a wildcard
+        # NS): there, xfrdiff's comparison with NSD stands alone.
+        echo "# named-compilezone refuses $z: $(grep -m1 . "$T/zone.$z")"
+        continue
+    fi
+    if diff <(norm "$T/axfr.$z") <(norm "$T/zone.$z") >"$T/axfr.$z.diff"; then
+        ok "AXFR of $z from the subject: the records of the zone file ($(norm "$T/zone.$z" | wc -l))"
+    else
+        notok "AXFR of $z from the subject: the records of the zone file" \
+            "$(head -n 6 "$T/axfr.$z.diff" | tr '\n' '|')"
+    fi
+done
 
 # Still there after all that, and still right.
 expect "the subject still answers after the malformed queries" 0 \

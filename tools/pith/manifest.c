@@ -312,8 +312,9 @@ int manifest_parse(const char *file, const char *text, size_t len,
         } else if (strcmp(w[0], "net") == 0 || strcmp(w[0], "block") == 0) {
             struct pith_mft_dev *d;
             uint32_t j;
-            if (nw != 2)
-                return fail(err, errlen, file, lineno, "expected '%s NAME'",
+            if (nw < 2 || nw > 3 || (nw == 3 && strcmp(w[2], "optional")))
+                return fail(err, errlen, file, lineno,
+                            "expected '%s NAME' or '%s NAME optional'", w[0],
                             w[0]);
             if (!pith_mft_name_ok(w[1], PITH_MFT_NAME_MAX))
                 return fail(err, errlen, file, lineno,
@@ -330,6 +331,7 @@ int manifest_parse(const char *file, const char *text, size_t len,
             d = &m->dev[m->ndev++];
             strcpy(d->name, w[1]);
             d->kind = w[0][0] == 'n' ? PITH_MFT_NET : PITH_MFT_BLOCK;
+            d->flags = nw == 3 ? PITH_MFT_DEV_OPTIONAL : 0;
         } else if (strcmp(w[0], "modules") == 0) {
             if (nw < 2)
                 return fail(err, errlen, file, lineno,
@@ -413,7 +415,8 @@ int manifest_write_asm(const struct pith_mft *m, FILE *out)
     fprintf(out, "    .long %u, 0\n", m->ndev);
     for (i = 0; i < PITH_MFT_DEV_MAX; i++) {
         bytes(out, i < m->ndev ? m->dev[i].name : "", sizeof m->dev[i].name);
-        fprintf(out, "    .long %u, 0\n", i < m->ndev ? m->dev[i].kind : 0);
+        fprintf(out, "    .long %u, %u\n", i < m->ndev ? m->dev[i].kind : 0,
+                i < m->ndev ? m->dev[i].flags : 0);
     }
     fprintf(out, "    .long %u, %u, %u, %u, %u, %u, %u, %u\n", m->tcp.conns,
             m->tcp.sndbuf, m->tcp.rcvbuf, m->tcp.mem, m->tcp.backlog,

@@ -39,6 +39,36 @@ static void test_full(void)
     T_CHECK(pith_mft_check(&m, &why) == 0);
 }
 
+/* Devices the operator may leave unbound. */
+static void test_optional(void)
+{
+    const char *why;
+    T_CHECK(parse("name a\nnet service\nblock zones optional # if bound\n"
+                  "net uplink\toptional\r\n") == 0);
+    T_CHECK(m.ndev == 3 && m.dev[0].flags == 0 &&
+            m.dev[1].flags == PITH_MFT_DEV_OPTIONAL &&
+            m.dev[1].kind == PITH_MFT_BLOCK &&
+            m.dev[2].flags == PITH_MFT_DEV_OPTIONAL &&
+            m.dev[2].kind == PITH_MFT_NET);
+    T_CHECK(pith_mft_check(&m, &why) == 0);
+    {
+        /* The note records the flag after the kind. */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        T_CHECK(f && manifest_write_asm(&m, f) == 0);
+        if (f)
+            fclose(f);
+        T_CHECK(buf && strstr(buf, "    .long 1, 0\n    .byte 122,") &&
+                strstr(buf, "    .long 2, 1\n    .byte 117,") &&
+                strstr(buf, "    .long 1, 1\n"));
+        free(buf);
+    }
+    m.dev[1].flags = 2;
+    T_CHECK(pith_mft_check(&m, &why) == -1 &&
+            strcmp(why, "unknown device flags in manifest") == 0);
+}
+
 static void test_minimal_crlf(void)
 {
     T_CHECK(parse("name hello\r\n") == 0);
@@ -61,8 +91,14 @@ static void test_errors(void)
     REFUSE("name a b\n", "app/manifest:1: expected 'name NAME'");
     REFUSE("name a/b\n", "app/manifest:1: bad app name 'a/b': expected 1 "
                          "to 31 of [A-Za-z0-9_-]");
-    REFUSE("name a\n\nnet\n", "app/manifest:3: expected 'net NAME'");
-    REFUSE("name a\nblock x y\n", "app/manifest:2: expected 'block NAME'");
+    REFUSE("name a\n\nnet\n", "app/manifest:3: expected 'net NAME' or "
+                              "'net NAME optional'");
+    REFUSE("name a\nblock x y\n", "app/manifest:2: expected 'block NAME' "
+                                  "or 'block NAME optional'");
+    REFUSE("name a\nblock x optional y\n",
+           "app/manifest:2: expected 'block NAME' or 'block NAME optional'");
+    REFUSE("name a\nnet x Optional\n",
+           "app/manifest:2: expected 'net NAME' or 'net NAME optional'");
     REFUSE("name a\nnet x\nblock x\n",
            "app/manifest:3: device 'x' declared twice");
     REFUSE("name a\nnet x.y\n", "app/manifest:2: bad device name 'x.y': "
@@ -419,6 +455,7 @@ int main(void)
 {
     T_RUN(test_full);
     T_RUN(test_minimal_crlf);
+    T_RUN(test_optional);
     T_RUN(test_errors);
     T_RUN(test_tcp);
     T_RUN(test_tcp_bounds);

@@ -455,8 +455,10 @@ static int cmd_inspect(int argc, char **argv)
            argv[1], elf.mft.app, pith_mft_target_name(elf.mft.target),
            elf.mft.modules[0] ? elf.mft.modules : "(none)", elf.mft.ndev);
     for (i = 0; i < elf.mft.ndev; i++)
-        printf("  %-6s %s\n", pith_mft_kind_name(elf.mft.dev[i].kind),
-               elf.mft.dev[i].name);
+        printf("  %-6s %s%s\n", pith_mft_kind_name(elf.mft.dev[i].kind),
+               elf.mft.dev[i].name,
+               elf.mft.dev[i].flags & PITH_MFT_DEV_OPTIONAL ? " (optional)"
+                                                            : "");
     if (manifest_tcp_str(&elf.mft.tcp, tcp, sizeof tcp) > 0)
         printf("tcp:     %s\n", tcp);
     if (elf.mft.nfiles)

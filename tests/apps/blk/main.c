@@ -3,6 +3,9 @@
  * "storage": capacity, multi-sector writes and reads at offsets, and
  * refusal of misaligned or out-of-range requests. Leaves the sector at
  * offset 1024 holding "pith block ok" for the test to read on the host.
+ * Then says whether the optional devices "spare" (block) and "uplink"
+ * (net) are there: absent, a handle that would be theirs (manifest
+ * order: storage 0, spare 1, uplink 2) is refused too.
  */
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +58,33 @@ int app_main(int argc, char **argv)
     memset(wbuf, 0, 512);
     memcpy(wbuf, "pith block ok", 13);
     CHECK(plat_block_write(h, 1024, wbuf, 512) == PITH_OK);
+
+    if (plat_block_acquire("spare", &other, &bi) == PITH_OK) {
+        CHECK(other == 1);
+        CHECK(plat_block_read(other, 0, rbuf, 512) == PITH_OK);
+        rbuf[16] = 0;
+        printf("blk: spare bound, %llu bytes, begins '%s'\n",
+               (unsigned long long)bi.capacity, (char *)rbuf);
+    } else {
+        CHECK(plat_block_acquire("spare", &other, &bi) == PITH_ENOENT);
+        CHECK(plat_block_read(1, 0, rbuf, 512) == PITH_EINVAL);
+        CHECK(plat_block_write(1, 0, wbuf, 512) == PITH_EINVAL);
+        printf("blk: spare absent\n");
+    }
+    {
+        struct plat_net_info ni;
+        size_t len;
+        if (plat_net_acquire("uplink", &other, &ni) == PITH_OK) {
+            CHECK(other == 2);
+            printf("blk: uplink bound, mac %02x:%02x:%02x:%02x:%02x:%02x\n",
+                   ni.mac[0], ni.mac[1], ni.mac[2], ni.mac[3], ni.mac[4],
+                   ni.mac[5]);
+        } else {
+            CHECK(plat_net_read(2, rbuf, sizeof rbuf, &len) == PITH_EINVAL);
+            CHECK(plat_net_write(2, wbuf, 64) == PITH_EINVAL);
+            printf("blk: uplink absent\n");
+        }
+    }
     printf("blk: ok\n");
     return 0;
 }
