@@ -77,30 +77,6 @@ static void mmio_set_status(struct vdev *d, uint8_t s)
     mmio_wr(d, MMIO_STATUS, s);
 }
 
-static void mmio_copy(uintptr_t a, uint8_t *buf, unsigned len)
-{
-    uint32_t v;
-    uint16_t w;
-    unsigned i;
-
-    switch (len) {
-    case 2:
-        w = kern_rd16(a);
-        memcpy(buf, &w, 2);
-        break;
-    case 4:
-    case 8:
-        for (i = 0; i < len; i += 4) {
-            v = kern_rd32(a + i);
-            memcpy(buf + i, &v, 4);
-        }
-        break;
-    default:
-        for (i = 0; i < len; i++)
-            buf[i] = kern_rd8(a + i);
-    }
-}
-
 static int mmio_config(struct vdev *d, unsigned off, void *buf, unsigned len)
 {
     unsigned tries;
@@ -109,12 +85,12 @@ static int mmio_config(struct vdev *d, unsigned off, void *buf, unsigned len)
     if ((uint64_t)off + len > d->cfg_len)
         return -1;
     if (d->mmio_version == 1) {
-        mmio_copy(d->base + MMIO_CONFIG + off, buf, len);
+        vdev_cfg_copy(d->base + MMIO_CONFIG + off, buf, len);
         return 0;
     }
     for (tries = 0; tries < 100; tries++) {
         gen = mmio_rd(d, MMIO_CONFIG_GEN);
-        mmio_copy(d->base + MMIO_CONFIG + off, buf, len);
+        vdev_cfg_copy(d->base + MMIO_CONFIG + off, buf, len);
         if (mmio_rd(d, MMIO_CONFIG_GEN) == gen)
             return 0;
     }

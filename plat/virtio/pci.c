@@ -176,34 +176,6 @@ static void pcim_set_status(struct vdev *d, uint8_t s)
     kern_wr8(d->base + CC_STATUS, s);
 }
 
-/* Reads (len) bytes at (a) with accesses as wide as the field. */
-static void cfg_copy(uintptr_t a, uint8_t *buf, unsigned len)
-{
-    uint32_t v;
-    uint16_t w;
-    unsigned i;
-
-    switch (len) {
-    case 1:
-        buf[0] = kern_rd8(a);
-        break;
-    case 2:
-        w = kern_rd16(a);
-        memcpy(buf, &w, 2);
-        break;
-    case 4:
-    case 8:
-        for (i = 0; i < len; i += 4) {
-            v = kern_rd32(a + i);
-            memcpy(buf + i, &v, 4);
-        }
-        break;
-    default:
-        for (i = 0; i < len; i++)
-            buf[i] = kern_rd8(a + i);
-    }
-}
-
 static int pcim_config(struct vdev *d, unsigned off, void *buf, unsigned len)
 {
     unsigned tries;
@@ -214,7 +186,7 @@ static int pcim_config(struct vdev *d, unsigned off, void *buf, unsigned len)
     /* A field read while the device changes it is read again (4.1.4.3). */
     for (tries = 0; tries < 100; tries++) {
         gen = kern_rd8(d->base + CC_GENERATION);
-        cfg_copy(d->cfg_addr + off, buf, len);
+        vdev_cfg_copy(d->cfg_addr + off, buf, len);
         if (kern_rd8(d->base + CC_GENERATION) == gen)
             return 0;
     }

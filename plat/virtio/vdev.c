@@ -342,3 +342,31 @@ void kern_devices_init(void)
         if (!taken[i])
             vdev_reset(&devs[i]);
 }
+
+/* Reads (len) bytes at (a) with accesses as wide as the field. */
+void vdev_cfg_copy(uintptr_t a, uint8_t *buf, unsigned len)
+{
+    uint32_t v;
+    uint16_t w;
+    unsigned i;
+
+    switch (len) {
+    case 1:
+        buf[0] = kern_rd8(a);
+        break;
+    case 2:
+        w = kern_rd16(a);
+        memcpy(buf, &w, 2);
+        break;
+    case 4:
+    case 8:
+        for (i = 0; i < len; i += 4) {
+            v = kern_rd32(a + i);
+            memcpy(buf + i, &v, 4);
+        }
+        break;
+    default:
+        for (i = 0; i < len; i++)
+            buf[i] = kern_rd8(a + i);
+    }
+}

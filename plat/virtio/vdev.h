@@ -91,6 +91,10 @@ struct vdev {
  */
 struct vdev *vdev_new(void);
 
+/* Reads (len) bytes of memory-mapped device configuration at (a), with
+ * accesses as wide as the field (virtio 1.2, 4.1.3.1 and 4.2.2.2). */
+void vdev_cfg_copy(uintptr_t a, uint8_t *buf, unsigned len);
+
 /* Transports: find devices and vdev_new() them. */
 void pci_scan(void);
 void mmio_scan(const char *cmdline);
