@@ -13,7 +13,8 @@ all:
 # binaries under $(B)/tests) and the rules that build them, and its fuzz
 # targets to FUZZERS (names; NAME_FUZZ_SRCS lists the sources, the first
 # being the LLVMFuzzerTestOneInput file; its folder's corpus/ is the seed
-# corpus, unless NAME_CORPUS names another folder).
+# corpus, unless NAME_CORPUS names another folder; NAME_FUZZ_LIBS are
+# linked after them).
 UNIT_TESTS :=
 FUZZERS :=
 include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/net/*/module.mk \
@@ -39,7 +40,7 @@ FUZZ_BINS    = $(addprefix $(B)/fuzz/,$(FUZZERS))
 $(FUZZ_BINS): $(B)/fuzz/%: $$(addprefix $(ROOT)/,$$($$*_FUZZ_SRCS)) \
               $(wildcard $(ROOT)/include/pith/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $($*_FUZZ_LIBS)
 
 $(B)/fuzz/list: $(FUZZ_BINS) $(MAKEFILE_LIST)
 	@mkdir -p $(dir $@)

@@ -21,6 +21,10 @@ include $(wildcard $(ROOT)/lib/*/module.mk $(ROOT)/net/*/module.mk \
 mod_closure = $(foreach m,$(1),$(m) $(call mod_closure,$($(m)_DEPS)))
 ALL_MODULES = $(sort $(call mod_closure,$(MODULES)))
 MOD_SRCS  = $(foreach m,$(ALL_MODULES),$($(m)_SRCS) $($(m)_SRCS_$(TARGET)))
+# A module.mk may also name compiler flags for every object of the image
+# (M_CFLAGS: its header may need them) and libraries to link (M_LIBS).
+MOD_CFLAGS = $(foreach m,$(ALL_MODULES),$($(m)_CFLAGS))
+MOD_LIBS   = $(foreach m,$(ALL_MODULES),$($(m)_LIBS))
 APP_SRCS := $(notdir $(wildcard $(APPDIR)/*.c))
 
 ifeq ($(TARGET),spt)
@@ -53,6 +57,7 @@ LIBS     :=
 else
 $(error TARGET must be unix, spt or virtio)
 endif
+CFLAGS   += $(MOD_CFLAGS)
 
 ROOT_OBJS = $(patsubst %,$(OBJDIR)/root/%.o,$(basename $(sort $(ROOT_SRCS))))
 APP_OBJS  = $(patsubst %.c,$(OBJDIR)/app/%.o,$(APP_SRCS))
@@ -85,7 +90,7 @@ $(OBJDIR)/files.o: $(FILES_S)
 	$(CC) -c -o $@ $<
 
 $(OBJDIR)/$(APP).elf: $(OBJS)
-	$(LINK) -o $@ $(OBJS) $(LIBS)
+	$(LINK) -o $@ $(OBJS) $(MOD_LIBS) $(LIBS)
 
 .PHONY: image
 image: $(OBJDIR)/$(APP).elf

@@ -101,6 +101,10 @@ static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
     if (flags & TCP_SYN) {
         uint32_t space = c->rbuf_max;
         h.win = space > 0xffff ? 0xffff : (uint16_t)space; /* unscaled */
+        /* A SYN-ACK offers that window: data that follows the ACK of it
+         * at once, before any other segment of ours, must fit in it. */
+        if ((flags & TCP_ACK) && tcp_seq_lt(c->rcv_adv, c->rcv_nxt + h.win))
+            c->rcv_adv = c->rcv_nxt + h.win;
         h.opt.has = TCP_HAS_MSS;
         h.opt.mss = (uint16_t)(n->mtu - 40);
         if (c->state == TCP_SYN_SENT || (c->fl & TCP_F_WS)) {

@@ -1,0 +1,112 @@
+/*
+ * Certificates from the files baked into the image (<pith/files.h>). See
+ * tls.h.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <pith/files.h>
+#include "tls.h"
+
+/*
+ * lib/files is linked only into images whose manifest has a `files`
+ * line; through weak references an image without one links too, and
+ * these are NULL there.
+ */
+extern int files_get(const char *path, const uint8_t **data, size_t *size)
+    __attribute__((weak));
+extern size_t files_count(void) __attribute__((weak));
+extern const struct pith_file *files_at(size_t i) __attribute__((weak));
+
+int tls_server_add_files(struct tls_server *s, const char *names,
+                         const char *chain_path, const char *key_path,
+                         unsigned flags, char *err, size_t errlen)
+{
+    const uint8_t *chain, *key;
+    size_t chain_len, key_len;
+    char why[200];
+    int rc;
+
+    if (!files_get || files_get(chain_path, &chain, &chain_len) < 0 ||
+        files_get(key_path, &key, &key_len) < 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s or %s: no such file in the image",
+                     chain_path, key_path);
+        return PITH_ENOENT;
+    }
+    rc = tls_server_add_pem(s, names, chain, chain_len, key, key_len, flags,
+                            why, sizeof why);
+    if (rc < 0 && err && errlen)
+        snprintf(err, errlen, "%s, %s: %s", chain_path, key_path, why);
+    return rc;
+}
+
+/* Whether (s) ends with (suffix). */
+static int ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/* Whether the space-separated (names) include (name). */
+static int has_name(const char *names, const char *name)
+{
+    size_t len = strlen(name);
+
+    while (*names) {
+        size_t n = strcspn(names, " ");
+        if (n == len && memcmp(names, name, n) == 0)
+            return 1;
+        names += n;
+        while (*names == ' ')
+            names++;
+    }
+    return 0;
+}
+
+int tls_server_add_dir(struct tls_server *s, const char *dir,
+                       const char *default_name, char *err, size_t errlen)
+{
+    char key_path[512], name[256];
+    size_t i, j, n, dlen = strlen(dir), added = 0;
+
+    if (!files_count || !files_at || !files_get)
+        return 0;
+    n = files_count();
+    for (i = 0; i < n; i++) {
+        const struct pith_file *f = files_at(i);
+        const char *base = f->path + dlen + 1;
+        size_t blen, nlen;
+        unsigned flags = 0;
+        int rc;
+        if (strncmp(f->path, dir, dlen) != 0 || f->path[dlen] != '/' ||
+            strchr(base, '/'))
+            continue;
+        blen = strlen(base);
+        if (!ends_with(base, blen, ".crt") || blen == 4)
+            continue;
+        /* NAME[,NAME...][@ANY].crt: the names, its key ...key. */
+        nlen = strcspn(base, "@");
+        if (nlen > blen - 4)
+            nlen = blen - 4;
+        if (nlen == 0 || nlen >= sizeof name ||
+            (size_t)snprintf(key_path, sizeof key_path, "%.*s.key",
+                             (int)(strlen(f->path) - 4),
+                             f->path) >= sizeof key_path) {
+            if (err && errlen)
+                snprintf(err, errlen, "%s: name too long or empty", f->path);
+            return PITH_EINVAL;
+        }
+        for (j = 0; j < nlen; j++)
+            name[j] = base[j] == ',' ? ' ' : base[j];
+        name[nlen] = '\0';
+        if (default_name && has_name(name, default_name))
+            flags = TLS_CERT_DEFAULT;
+        rc = tls_server_add_files(s, name, f->path, key_path, flags, err,
+                                  errlen);
+        if (rc < 0)
+            return rc;
+        added++;
+    }
+    return (int)added;
+}
