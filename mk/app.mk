@@ -22,7 +22,7 @@ mod_closure = $(foreach m,$(1),$(m) $(call mod_closure,$($(m)_DEPS)))
 ALL_MODULES = $(sort $(call mod_closure,$(MODULES)))
 MOD_SRCS  = $(foreach m,$(ALL_MODULES),$($(m)_SRCS) $($(m)_SRCS_$(TARGET)))
 # A module.mk may also name compiler flags for every object of the image
-# (M_CFLAGS: its header may need them) and libraries to link (M_LIBS).
+# (NAME_CFLAGS: its header may need them) and libraries to link (NAME_LIBS).
 MOD_CFLAGS = $(foreach m,$(ALL_MODULES),$($(m)_CFLAGS))
 MOD_LIBS   = $(foreach m,$(ALL_MODULES),$($(m)_LIBS))
 APP_SRCS := $(notdir $(wildcard $(APPDIR)/*.c))

@@ -32,11 +32,13 @@ struct sim_frame {
 
 static struct {
     uint64_t now, order, rng;
-    uint32_t loss, dup, reorder; /* per ten thousand */
-    uint64_t delay;              /* one way, ns */
-    int cut[2];                  /* drop everything sent by a (0) or b (1) */
-    size_t max_frame[2];         /* drop longer frames sent (0: none) */
-    struct sim_frame *q[2];      /* frames to be read by a (0), b (1) */
+    uint32_t loss, dup, reorder;    /* per ten thousand */
+    uint64_t delay;                 /* one way, ns */
+    int cut[2];                     /* drop everything sent by a (0) or b (1) */
+    int cut_tcp[2];                 /* the same for TCP segments only */
+    uint8_t last_cut[2][SIM_FRAME]; /* the last cut by cut_tcp */
+    size_t max_frame[2];            /* drop longer frames sent (0: none) */
+    struct sim_frame *q[2];         /* frames to be read by a (0), b (1) */
     unsigned nq[2];
     uint64_t sent[2], dropped[2];
 } sim;
@@ -114,6 +116,12 @@ int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
     uint64_t due = sim.now + sim.delay;
 
     sim.sent[from]++;
+    if (sim.cut_tcp[from] && len > 14 + 20 && buf[12] == 8 && buf[13] == 0 &&
+        buf[14 + 9] == IP4_PROTO_TCP) {
+        memcpy(sim.last_cut[from], buf, len <= SIM_FRAME ? len : SIM_FRAME);
+        sim.dropped[from]++;
+        return PITH_OK;
+    }
     if (sim.cut[from] || sim_rand() % 10000 < sim.loss ||
         (sim.max_frame[from] && len > sim.max_frame[from])) {
         sim.dropped[from]++;
@@ -857,6 +865,74 @@ static void test_rfc5961_and_paws(void)
     stacks_down();
 }
 
+/* Data that arrives right behind the ACK completing a passive open,
+ * before b has sent anything but its SYN-ACK (as Linux's connect() then
+ * write() does), lies in the window the SYN-ACK offered: it is taken at
+ * once, not refused until a retransmission. The peer is forged; b's
+ * TCP segments are cut so that nothing of b's answers it. */
+static size_t hs_got;
+
+static void hs_ev(struct tcp_conn *c, int ev, void *arg)
+{
+    struct bv v;
+    size_t n;
+
+    (void)arg;
+    if (ev != TCP_EV_READABLE)
+        return;
+    while ((n = tcp_peek(c, &v)) > 0) {
+        hs_got += n;
+        tcp_consume(c, n);
+    }
+}
+
+static void hs_accept(struct tcp_listener *l, struct tcp_conn *c, void *arg)
+{
+    (void)l;
+    (void)arg;
+    pb[0].c = c;
+    tcp_set_cb(c, hs_ev, NULL);
+}
+
+static void test_data_behind_handshake(void)
+{
+    struct tcp_conn fake;
+    struct net_stats sb;
+    uint32_t iss;
+
+    stacks_up(12);
+    memset(&lis, 0, sizeof lis);
+    memset(pb, 0, sizeof pb);
+    T_CHECK(tcp_listen(&lis, &nb, 7, hs_accept, NULL) == PITH_OK);
+    memset(&fake, 0, sizeof fake);
+    fake.t.laddr = 0x0a000001;
+    fake.t.raddr = 0x0a000002;
+    fake.t.lport = 40000;
+    fake.t.rport = 7;
+    sim.cut_tcp[1] = 1;
+    hs_got = 0;
+    forge(&fake, TCP_SYN, 1000, 0, 0, NULL);
+    run_ns(NET_SEC_NS / 1000);
+    /* b's SYN-ACK: Ethernet, a 20-byte IPv4 header, then TCP. */
+    T_CHECK(sim.last_cut[1][14 + 20 + 13] == (TCP_SYN | TCP_ACK));
+    iss = (uint32_t)sim.last_cut[1][38] << 24 |
+          (uint32_t)sim.last_cut[1][39] << 16 |
+          (uint32_t)sim.last_cut[1][40] << 8 | sim.last_cut[1][41];
+    forge(&fake, TCP_ACK, 1001, iss + 1, 0, NULL);
+    forge(&fake, TCP_ACK | TCP_PSH, 1001, iss + 1, 0, "hello, world");
+    run_ns(NET_SEC_NS / 1000);
+    stats(&nb, &sb);
+    T_CHECK(pb[0].c != NULL);
+    T_CHECKF(hs_got == 12 && sb.tcp.rx_unacceptable == 0,
+             "got %zu bytes, %llu segments refused", hs_got,
+             (unsigned long long)sb.tcp.rx_unacceptable);
+    if (pb[0].c)
+        tcp_abort(pb[0].c);
+    pb[0].c = NULL;
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
 /* Sends a an ICMP fragmentation needed (RFC
  * 1191) from b's address with next-hop MTU (mtu), quoting a segment of
  * connection (c) with sequence number (seq). */
@@ -1122,6 +1198,7 @@ int main(void)
     T_RUN(test_conn_limit);
     T_RUN(test_time_wait_bound);
     T_RUN(test_rfc5961_and_paws);
+    T_RUN(test_data_behind_handshake);
     T_RUN(test_pmtu);
     T_RUN(test_simultaneous_open);
     T_RUN(test_simultaneous_close);

@@ -11,7 +11,7 @@ tls_DEPS := bv alloc
 # BearSSL from Debian's libbearssl-dev: its headers for every object of
 # the image (tls.h includes them; only that folder, not /usr/include),
 # its static library linked into every target (mk/app.mk collects
-# M_CFLAGS and M_LIBS of the modules an image links).
+# NAME_CFLAGS and NAME_LIBS of the modules an image links).
 tls_CFLAGS := -I/usr/include/bearssl
 tls_LIBS := -l:libbearssl.a
 
