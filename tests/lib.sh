@@ -7,6 +7,10 @@ ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 PITH=$ROOT/build/bin/pith
 SPT=$ROOT/build/bin/pith-spt
 T=$(mktemp -d /tmp/pith-test.XXXXXX)
+# The test's namespaces: pith-t, tests/run's own number and "r" when run
+# by it (it counts those left behind by its tests, not other runs'), and
+# this shell's PID.
+NS_PREFIX=pith-t${PITH_RUN_ID:+${PITH_RUN_ID}r}$$
 _cleanup_cmds=()
 
 cleanup_add() { _cleanup_cmds+=("$*"); }
@@ -15,10 +19,10 @@ _cleanup() {
     for ((i = ${#_cleanup_cmds[@]} - 1; i >= 0; i--)); do
         eval "${_cleanup_cmds[$i]}" >/dev/null 2>&1 || true
     done
-    # Every namespace this test made is named pith-t$$-*, also those made
-    # in a subshell, whose cleanup_add was lost: end what runs in them,
-    # then remove them.
-    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^pith-t$$-"); do
+    # Every namespace this test made is named $NS_PREFIX-*, also those
+    # made in a subshell, whose cleanup_add was lost: end what runs in
+    # them, then remove them.
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$NS_PREFIX-"); do
         ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
         ip netns del "$ns" 2>/dev/null
     done
@@ -98,7 +102,7 @@ build_app() {
 # A network namespace for this test; it and whatever runs in it are
 # removed at exit (by name, so this also works inside $(...)).
 netns_new() {
-    local ns=pith-t$$-$1
+    local ns=$NS_PREFIX-$1
     ip netns add "$ns" && cleanup_add "ip netns del $ns"
     echo "$ns"
 }
