@@ -201,7 +201,8 @@ static void print_stats(void)
     net_stats(&net, &st);
     printf("echo: tcp conns=%llu established=%llu time_wait=%llu mem=%llu "
            "rx=%llu tx=%llu retransmits=%llu timeouts=%llu "
-           "fast_recoveries=%llu lost_retransmits=%llu conn_timeouts=%llu "
+           "fast_recoveries=%llu lost_retransmits=%llu tail_probes=%llu "
+           "conn_timeouts=%llu "
            "resets=%llu "
            "refused=%llu cookies=%llu/%llu\n",
            (unsigned long long)st.tcp.conns,
@@ -212,6 +213,7 @@ static void print_stats(void)
            (unsigned long long)st.tcp.timeouts,
            (unsigned long long)st.tcp.fast_recoveries,
            (unsigned long long)st.tcp.lost_retransmits,
+           (unsigned long long)st.tcp.tail_probes,
            (unsigned long long)st.tcp.conn_timeouts,
            (unsigned long long)st.tcp.conn_resets,
            (unsigned long long)st.tcp.conn_refused,

@@ -481,8 +481,12 @@ static int tcp_rack_hole(struct tcp_conn *c, uint64_t now)
 void tcp_rack_fire(struct tcp_conn *c)
 {
     if (c->fl & TCP_F_RECOVERY) {
-        if (c->rxt_after)
+        if (c->rxt_after) {
+            uint64_t lost = c->net->st.tcp.lost_retransmits;
             tcp_lost_rxt(c);
+            if (c->net->st.tcp.lost_retransmits != lost)
+                c->fl |= TCP_F_PROBED;
+        }
     } else if (c->snd_max != c->snd_una && tcp_seq_gt(c->snd_una, c->recover) &&
                tcp_rack_hole(c, ev_now())) {
         tcp_enter_recovery(c);
@@ -521,6 +525,7 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         c->slen -= data;
         c->snd_una = ack;
         c->sack_seen = 0; /* a hole left is another: its own window */
+        c->fl &= ~(uint32_t)TCP_F_PROBED;
         if (tcp_seq_lt(c->snd_nxt, c->snd_una))
             c->snd_nxt = c->snd_una;
         if (c->slen == 0 && c->snd.buf)

@@ -178,14 +178,20 @@ uint32_t tcp_sacked(const struct tcp_conn *c, uint32_t lo, uint32_t hi)
     return sum;
 }
 
-/* The end of what is deemed lost (RFC 6675 IsLost, simplified: every
- * unSACKed byte below the highest SACKed one; without SACK, the first
- * segment, RFC 6582). */
+/* The end of what is deemed lost in recovery (RFC 6675 IsLost,
+ * simplified: every unSACKed byte below the highest SACKed one), and
+ * never less than the first segment (RFC 6582; RFC 6675 5 step 3): a
+ * recovery entered on duplicate ACKs that carried no SACK block, or a
+ * lost retransmission with nothing above it SACKed, still has SND.UNA's
+ * segment to resend; without it nothing would go out until the
+ * retransmission timer. */
 static uint32_t tcp_lost_end(const struct tcp_conn *c)
 {
-    if (c->fl & TCP_F_SACK)
-        return c->nsb ? c->sb[c->nsb - 1].r : c->snd_una;
-    return tcp_seq_min(c->snd_una + c->mss, c->snd_max);
+    uint32_t first = tcp_seq_min(c->snd_una + c->mss, c->snd_max);
+
+    if ((c->fl & TCP_F_SACK) && c->nsb)
+        return tcp_seq_max(c->sb[c->nsb - 1].r, first);
+    return first;
 }
 
 /* The next hole to retransmit in recovery: sets (*seq) and returns its
@@ -269,30 +275,47 @@ void tcp_arm_tlp(struct tcp_conn *c, uint64_t now)
 }
 
 /* The tail loss probe (RFC 8985 7.3): no ACK for two round trips; send
- * the last segment again, so that its ACK (with SACK) reveals a loss at
- * the tail, which duplicate ACKs never would. */
+ * a segment of new data when there is some and the peer's window takes
+ * it, else the last segment sent again, so that its ACK (with SACK)
+ * reveals a loss at the tail, which duplicate ACKs never would. */
 static void tcp_tlp_fire(struct tcp_conn *c)
 {
-    uint32_t dend = c->snd_una + c->slen, seq, len;
+    uint32_t dend = c->snd_una + c->slen, room = tcp_seg_room(c);
+    uint32_t seq, len, wend = c->snd_una + c->snd_wnd;
     uint8_t flags = TCP_ACK;
 
     c->t_tlp = 0;
     if (c->snd_max == c->snd_una || c->tlp_out || (c->fl & TCP_F_RECOVERY) ||
         c->snd_nxt != c->snd_max)
         return;
-    seq = tcp_seq_gt(dend, c->snd_una)
-              ? tcp_seq_max(c->snd_una, dend - tcp_seg_room(c))
-              : dend;
-    len = tcp_seq_gt(dend, seq) ? dend - seq : 0;
-    if (tcp_seq_gt(seq + len, c->snd_max))
-        len = c->snd_max - seq;
+    c->tlp_out = 1;
+    if (!(c->fl & TCP_F_FIN_SENT) && tcp_seq_lt(c->snd_max, dend) &&
+        tcp_seq_lt(c->snd_max, wend)) {
+        /* New data: it takes no part of the window it is not allowed. */
+        seq = c->snd_max;
+        len = dend - seq < room ? dend - seq : room;
+        if (len > wend - seq)
+            len = wend - seq;
+        tcp_xmit(c, seq, len, TCP_ACK | TCP_PSH);
+        tcp_rtt_start(&c->rtt, seq + len, ev_now());
+        c->snd_nxt = c->snd_max = seq + len;
+        c->net->st.tcp.tail_probes++;
+        return;
+    }
+    /* The last segment sent: data up to SND.MAX (or to the end of the
+     * buffer, when the FIN is out), and the FIN when it is the last. */
+    if (tcp_seq_lt(c->snd_max, dend))
+        dend = c->snd_max;
+    seq = tcp_seq_gt(dend, c->snd_una) && dend - c->snd_una > room ? dend - room
+                                                                   : c->snd_una;
+    len = dend - seq;
     if ((c->fl & TCP_F_FIN_SENT) && c->snd_max == c->snd_fin + 1 &&
         seq + len == c->snd_fin)
         flags |= TCP_FIN;
     if (!len && !(flags & TCP_FIN))
         return;
-    c->tlp_out = 1;
     c->net->st.tcp.retransmits++;
+    c->net->st.tcp.tail_probes++;
     tcp_rtt_retransmit(&c->rtt);
     tcp_xmit(c, seq, len, flags);
 }
@@ -343,6 +366,17 @@ void tcp_output(struct tcp_conn *c)
             c->net->st.tcp.retransmits++;
             tcp_rtt_retransmit(&c->rtt);
             sent = 1;
+        }
+        /* A probe for the retransmission of the lowest hole: when it
+         * and all sent after it are lost, no ACK comes to show it, and
+         * only the retransmission timer would. Once per SND.UNA: a
+         * path that stays dead is the timer's (tcp_rack_fire). */
+        if (sent && c->rxt_after && !(c->fl & TCP_F_PROBED)) {
+            uint64_t pto = 2 * c->rtt.srtt + TCP_MS;
+            if (pto < 10 * TCP_MS)
+                pto = 10 * TCP_MS;
+            if (!c->t_rack || c->rxt_ts + pto < c->t_rack)
+                c->t_rack = c->rxt_ts + pto;
         }
     }
 
@@ -413,6 +447,10 @@ void tcp_output(struct tcp_conn *c)
         if (fin)
             break;
     }
+    /* RFC 8985 7.2: the probe timer restarts as new data goes out; with
+     * more than one segment out it no longer waits for a delayed ACK. */
+    if (sent && !c->tlp_out && !(c->fl & TCP_F_RECOVERY))
+        tcp_arm_tlp(c, now);
 
     /* A bare ACK takes the highest number sent, not SND.NXT: after a
      * timeout SND.NXT steps back to resend (go-back-N) and the peer,

@@ -75,6 +75,7 @@ enum tcp_state {
 #define TCP_F_HASHED   0x4000  /* in the connection table */
 #define TCP_F_TW_LIST  0x8000  /* in the TIME_WAIT list */
 #define TCP_F_OUTQ     0x10000 /* in the stack's output queue */
+#define TCP_F_PROBED   0x20000 /* recovery probe fired since SND.UNA moved */
 
 struct tcp_range {
     uint32_t l, r; /* [l, r) in sequence space */

@@ -4,10 +4,9 @@
 # direction, must come back byte-identical (sha256, tcpcheck.py echo).
 #
 # 100 MiB each way (TCP_IMPAIR_MIB sets another size; TCP_IMPAIR_TARGETS
-# other targets): pith's sender gets about 2 MB/s through this path, so
-# about 50 s per target, where Linux to Linux through the same relay takes
-# 3 s: most of the difference is the retransmission timeouts left (a lost
-# tail loss probe, a lost retransmission after a timeout).
+# other targets): about 30 s per target (2026-11-22, 2 cores). One way
+# alone, 10 MiB from pith to Linux through this relay takes about 0.4 s
+# (24 MB/s, no retransmission timeout), and Linux to pith about 0.1 s.
 #
 # The topology is tests/e2e/impair.sh's, all in one namespace:
 #
