@@ -4,7 +4,8 @@
 # direction, must come back byte-identical (sha256, tcpcheck.py echo).
 #
 # 100 MiB each way (TCP_IMPAIR_MIB sets another size; TCP_IMPAIR_TARGETS
-# other targets): about 30 s per target (2026-11-22, 2 cores). One way
+# other targets), then again with the loss from nftables on the bridge's
+# forward path: about 30 s per case and target (2026-11-22, 2 cores). One way
 # alone, 10 MiB from pith to Linux through this relay takes about 0.4 s
 # (24 MB/s, no retransmission timeout), and Linux to pith about 0.1 s.
 #
@@ -114,6 +115,43 @@ for target in ${TCP_IMPAIR_TARGETS:-unix spt}; do
         ok "$target: echo still runs"
     else
         notok "$target: echo still runs" "$(tail -n 3 "$LOG" | tr '\n' '|')"
+    fi
+    seed=$((seed + 1))
+
+    # The same with the loss from nftables instead, on the bridge's
+    # forward path each way (not on Linux's own output, where a drop
+    # only makes its sender retry), and the reordering from the relay.
+    if ! in_ns nft -f - <<EOF; then
+table bridge pith {
+    chain lossy {
+        type filter hook forward priority 0; policy accept;
+        iifname "pithb" numgen random mod 100 < 5 counter drop
+        iifname "pithu" numgen random mod 100 < 5 counter drop
+    }
+}
+EOF
+        notok "$target: nftables loss" "nft refused the ruleset"
+        continue
+    fi
+    relay_start "$target" --reorder=5 --seed=$seed || continue
+    start=$(date +%s)
+    timeout 900 ip netns exec "$NS" $TCPCHECK echo $GUEST 7 $BYTES |
+        sed "s/^\(ok\|not ok\|#\) /\1 $target: nftables 5% loss, 5% reordering each way: /"
+    relay_stop
+    drops=$(in_ns nft list chain bridge pith lossy | grep -o 'packets [0-9]*' |
+        cut -d' ' -f2 | tr '\n' ' ')
+    read -r drop_in drop_out _ <<<"$drops"
+    echo "# $target: nftables dropped (to pith, from pith): $drops; relay: $STATS"
+    grep '^echo: tcp ' "$LOG" | tail -n 1 | sed "s/^/# $target: after $(($(date +%s) - start)) s: /"
+    check "$target: nftables dropped frames both ways, the relay reordered both ways" \
+        '[ "${drop_in:-0}" -gt 0 ] && [ "${drop_out:-0}" -gt 0 ] &&
+         [ "$(counter ab reordered)" -gt 0 ] && [ "$(counter ba reordered)" -gt 0 ]' \
+        "'$drops; $STATS'"
+    if kill -0 $PID 2>/dev/null; then
+        ok "$target: echo still runs after the nftables loss"
+    else
+        notok "$target: echo still runs after the nftables loss" \
+            "$(tail -n 3 "$LOG" | tr '\n' '|')"
     fi
     seed=$((seed + 1))
 done
