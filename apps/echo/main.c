@@ -202,6 +202,7 @@ static void print_stats(void)
     printf("echo: tcp conns=%llu established=%llu time_wait=%llu mem=%llu "
            "rx=%llu tx=%llu retransmits=%llu timeouts=%llu "
            "fast_recoveries=%llu lost_retransmits=%llu tail_probes=%llu "
+           "dsacks=%llu undos=%llu "
            "conn_timeouts=%llu "
            "resets=%llu "
            "refused=%llu cookies=%llu/%llu\n",
@@ -214,6 +215,7 @@ static void print_stats(void)
            (unsigned long long)st.tcp.fast_recoveries,
            (unsigned long long)st.tcp.lost_retransmits,
            (unsigned long long)st.tcp.tail_probes,
+           (unsigned long long)st.tcp.dsacks, (unsigned long long)st.tcp.undos,
            (unsigned long long)st.tcp.conn_timeouts,
            (unsigned long long)st.tcp.conn_resets,
            (unsigned long long)st.tcp.conn_refused,

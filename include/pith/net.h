@@ -234,6 +234,8 @@ struct net_stats {
         uint64_t fast_recoveries;  /* entered on duplicate ACKs or SACK */
         uint64_t lost_retransmits; /* found lost by later data SACKed */
         uint64_t tail_probes;      /* tail loss probes (RFC 8985 7) */
+        uint64_t dsacks;           /* duplicates the peer reported (RFC 2883) */
+        uint64_t undos;            /* loss episodes found spurious, undone */
         uint64_t timeouts;         /* retransmission timer expiries */
         uint64_t zero_window_probes;
         uint64_t keepalive_probes;

@@ -219,6 +219,20 @@ static struct tcp_conn *tcp_cookie_open(struct net *n, struct tcp_listener *l,
 
 /* Adds [l, r) to the out-of-order ranges, merging; returns 0 when there
  * is no room for it. */
+/* A segment of (len) bytes at (seq) brought data already received: its
+ * duplicate part is reported in the next ACK (RFC 2883 4), so that the
+ * sender may find its retransmission was spurious. */
+static void tcp_dsack_note(struct tcp_conn *c, uint32_t seq, uint32_t len,
+                           uint32_t upto)
+{
+    if (!(c->fl & TCP_F_SACK) || !len)
+        return;
+    c->dsack.l = seq;
+    c->dsack.r = tcp_seq_lt(seq + len, upto) ? seq + len : upto;
+    if (tcp_seq_lt(c->dsack.l, c->dsack.r))
+        c->fl |= TCP_F_DSACK | TCP_F_ACK_NOW;
+}
+
 static int tcp_ooo_add(struct tcp_conn *c, uint32_t l, uint32_t r)
 {
     unsigned i, j;
@@ -263,6 +277,7 @@ static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
 
     if (tcp_seq_lt(seq, c->rcv_nxt)) {
         skip = c->rcv_nxt - seq;
+        tcp_dsack_note(c, seq, len, c->rcv_nxt);
         if (skip >= len)
             return;
         seq += skip;
@@ -287,6 +302,11 @@ static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
         return;
     tcp_ring_put(&c->rcv, c->rlen + off, p, len);
     if (off) {
+        unsigned i;
+        for (i = 0; i < c->nooo; i++)
+            if (tcp_seq_leq(c->ooo[i].l, seq) &&
+                tcp_seq_leq(seq + len, c->ooo[i].r))
+                tcp_dsack_note(c, seq, len, seq + len);
         n->st.tcp.rx_ooo++;
         if (!tcp_ooo_add(c, seq, seq + len))
             n->st.tcp.rx_ooo_drops++;
@@ -385,6 +405,54 @@ static uint32_t tcp_sb_bytes(const struct tcp_conn *c)
     return s;
 }
 
+void tcp_undo_begin(struct tcp_conn *c)
+{
+    if ((c->fl & TCP_F_UNDO) && (c->fl & TCP_F_RECOVERY))
+        return; /* a timeout in recovery: still the same episode */
+    c->fl |= TCP_F_UNDO;
+    c->undo_cc = c->cc;
+    c->undo_marker = c->snd_una;
+    c->undo_retrans = 0;
+}
+
+/*
+ * The first SACK block of an ACK acknowledging (ack) is a DSACK (RFC 2883
+ * 4) when it lies below the ACK or within the second block. One that
+ * covers data of the current loss episode counts off its retransmissions;
+ * when none is left, the episode was reordering, not loss: the congestion
+ * window and threshold come back (RFC 3708's and Linux's response), and
+ * a recovery in progress ends.
+ */
+static void tcp_dsack_take(struct tcp_conn *c, uint32_t ack,
+                           const struct tcp_opts *o)
+{
+    uint32_t l = o->sack[0].left, r = o->sack[0].right, segs;
+
+    if (!tcp_seq_lt(l, r) ||
+        !(tcp_seq_leq(r, ack) ||
+          (o->nsack > 1 && tcp_seq_geq(l, o->sack[1].left) &&
+           tcp_seq_leq(r, o->sack[1].right))))
+        return;
+    c->net->st.tcp.dsacks++;
+    if (!(c->fl & TCP_F_UNDO) || tcp_seq_lt(l, c->undo_marker) ||
+        tcp_seq_gt(r, c->snd_max))
+        return;
+    segs = (r - l + c->mss - 1) / c->mss;
+    c->undo_retrans -= (int32_t)(segs ? segs : 1);
+    if (c->undo_retrans > 0)
+        return;
+    c->fl &= ~(uint32_t)TCP_F_UNDO;
+    c->net->st.tcp.undos++;
+    if (c->cc.cwnd < c->undo_cc.cwnd || c->cc.ssthresh < c->undo_cc.ssthresh)
+        c->cc = c->undo_cc;
+    if (c->fl & TCP_F_RECOVERY) {
+        c->fl &= ~(uint32_t)TCP_F_RECOVERY;
+        c->recover = c->snd_una - 1;
+        c->rxt_after = 0;
+        c->t_rack = 0;
+    }
+}
+
 static void tcp_enter_recovery(struct tcp_conn *c)
 {
     c->t_tlp = 0;
@@ -395,6 +463,8 @@ static void tcp_enter_recovery(struct tcp_conn *c)
     c->high_rxt = c->snd_una;
     c->rxt_after = 0;
     c->net->st.tcp.fast_recoveries++;
+    c->fl &= ~(uint32_t)TCP_F_UNDO; /* a new episode */
+    tcp_undo_begin(c);
     tcp_cc_loss(&c->cc, ev_now());
     tcp_rtt_retransmit(&c->rtt);
 }
@@ -574,6 +644,8 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         if (c->dupacks < 255)
             c->dupacks++;
     }
+    if ((c->fl & TCP_F_SACK) && (h->opt.has & TCP_HAS_SACK) && h->opt.nsack)
+        tcp_dsack_take(c, ack, &h->opt);
     if ((c->fl & TCP_F_SACK) && (h->opt.has & TCP_HAS_SACK))
         tcp_sack_take(c, &h->opt);
     if ((c->fl & TCP_F_RECOVERY) && c->rxt_after)
@@ -706,6 +778,8 @@ static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
         !(h->flags & TCP_RST) && tcp_seq_lt(h->opt.ts_val, c->ts_recent)) {
         n->st.tcp.rx_paws++;
         c->fl |= TCP_F_ACK_NOW;
+        if (tcp_seq_lt(h->seq, c->rcv_nxt))
+            tcp_dsack_note(c, h->seq, dlen, c->rcv_nxt);
         goto out;
     }
     wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
@@ -713,8 +787,11 @@ static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
         wnd = 1;
     if (!tcp_seq_acceptable(c->rcv_nxt, wnd, h->seq, seglen)) {
         n->st.tcp.rx_unacceptable++;
-        if (!(h->flags & TCP_RST))
+        if (!(h->flags & TCP_RST)) {
             c->fl |= TCP_F_ACK_NOW;
+            if (tcp_seq_lt(h->seq, c->rcv_nxt))
+                tcp_dsack_note(c, h->seq, dlen, c->rcv_nxt);
+        }
         goto out;
     }
     /* RST (RFC 5961 3.2): only the exact next sequence number resets. */

@@ -52,10 +52,17 @@ static void tcp_sack_blocks(const struct tcp_conn *c, struct tcp_opts *o,
 {
     unsigned i, k = 0;
 
-    if (!(c->fl & TCP_F_SACK) || !c->nooo)
+    if (!(c->fl & TCP_F_SACK) || (!c->nooo && !(c->fl & TCP_F_DSACK)))
         return;
-    o->sack[k].left = c->ooo[c->ooo_last].l;
-    o->sack[k++].right = c->ooo[c->ooo_last].r;
+    if (c->fl & TCP_F_DSACK) {
+        /* RFC 2883: a duplicate received goes first, once. */
+        o->sack[k].left = c->dsack.l;
+        o->sack[k++].right = c->dsack.r;
+    }
+    if (c->nooo) {
+        o->sack[k].left = c->ooo[c->ooo_last].l;
+        o->sack[k++].right = c->ooo[c->ooo_last].r;
+    }
     for (i = 0; i < c->nooo && k < max; i++) {
         if (i == c->ooo_last)
             continue;
@@ -75,9 +82,11 @@ static uint32_t tcp_seg_room(const struct tcp_conn *c)
 {
     unsigned max = (c->fl & TCP_F_TS) ? 3 : 4, k;
 
-    if (!(c->fl & TCP_F_SACK) || !c->nooo)
+    k = c->nooo + ((c->fl & TCP_F_DSACK) ? 1 : 0);
+    if (!(c->fl & TCP_F_SACK) || !k)
         return c->mss;
-    k = c->nooo < max ? c->nooo : max;
+    if (k > max)
+        k = max;
     return c->mss - (2 + 2 + 8 * k); /* NOP NOP kind len blocks */
 }
 
@@ -137,7 +146,7 @@ static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
     if (flags & TCP_ACK) {
         c->last_ack_sent = c->rcv_nxt;
         c->acks_owed = 0;
-        c->fl &= ~(uint32_t)TCP_F_ACK_NOW;
+        c->fl &= ~(uint32_t)(TCP_F_ACK_NOW | TCP_F_DSACK);
         c->t_delack = 0;
     }
     return rc;
@@ -155,6 +164,16 @@ void tcp_send_syn(struct tcp_conn *c)
     c->snd_nxt = c->iss + 1;
     if (!c->t_rtx)
         c->t_rtx = ev_now() + c->rtt.rto;
+}
+
+/* Counts a segment sent again, for the RTT estimate (Karn) and for the
+ * loss episode an undo would take back. */
+static void tcp_rxt_count(struct tcp_conn *c)
+{
+    c->net->st.tcp.retransmits++;
+    tcp_rtt_retransmit(&c->rtt);
+    if (c->fl & TCP_F_UNDO)
+        c->undo_retrans++;
 }
 
 /* A segment that asks for an ACK without moving anything: sequence
@@ -314,9 +333,8 @@ static void tcp_tlp_fire(struct tcp_conn *c)
         flags |= TCP_FIN;
     if (!len && !(flags & TCP_FIN))
         return;
-    c->net->st.tcp.retransmits++;
     c->net->st.tcp.tail_probes++;
-    tcp_rtt_retransmit(&c->rtt);
+    tcp_rxt_count(c);
     tcp_xmit(c, seq, len, flags);
 }
 
@@ -363,8 +381,7 @@ void tcp_output(struct tcp_conn *c)
                 c->rxt_ts = ev_now();
             }
             c->high_rxt = seq + len;
-            c->net->st.tcp.retransmits++;
-            tcp_rtt_retransmit(&c->rtt);
+            tcp_rxt_count(c);
             sent = 1;
         }
         /* A probe for the retransmission of the lowest hole: when it
@@ -430,8 +447,7 @@ void tcp_output(struct tcp_conn *c)
             flags |= TCP_FIN;
         tcp_xmit(c, seq, len, flags);
         if (tcp_seq_lt(seq, c->snd_max)) {
-            c->net->st.tcp.retransmits++;
-            tcp_rtt_retransmit(&c->rtt);
+            tcp_rxt_count(c);
         } else if (len) {
             tcp_rtt_start(&c->rtt, seq + len, now);
         }
@@ -567,6 +583,7 @@ static void tcp_rtx_fire(struct tcp_conn *c, uint64_t now)
     tcp_rtt_backoff(&c->rtt);
     /* RFC 5681 3.1 and RFC 6582 4: one segment from SND.UNA, the rest
      * as the window reopens (go-back-N); forget SACK (RFC 2018 8). */
+    tcp_undo_begin(c);
     tcp_cc_timeout(&c->cc, flight);
     c->fl &= ~(uint32_t)TCP_F_RECOVERY;
     c->recover = c->snd_max - 1;

@@ -76,6 +76,8 @@ enum tcp_state {
 #define TCP_F_TW_LIST  0x8000  /* in the TIME_WAIT list */
 #define TCP_F_OUTQ     0x10000 /* in the stack's output queue */
 #define TCP_F_PROBED   0x20000 /* recovery probe fired since SND.UNA moved */
+#define TCP_F_DSACK    0x40000 /* dsack to report in the next ACK */
+#define TCP_F_UNDO     0x80000 /* a loss episode may be undone (undo_*) */
 
 struct tcp_range {
     uint32_t l, r; /* [l, r) in sequence space */
@@ -120,6 +122,14 @@ struct tcp_conn {
     struct tcp_range sb[TCP_SB_MAX];
     struct tcp_ring snd;
     struct tcp_cc cc;
+    /* Undoing a loss episode that was none (RFC 2883 DSACK, in the manner
+     * of RFC 3708 and Linux): the congestion state before its reduction,
+     * SND.UNA when it began, and its retransmissions not yet reported as
+     * duplicates by the peer. All reported: every one was spurious (the
+     * "lost" segments were only late), and the reduction is taken back. */
+    struct tcp_cc undo_cc;
+    uint32_t undo_marker;
+    int32_t undo_retrans;
     struct tcp_rtt rtt;
 
     /* Receive sequence space. rcv_adv: the right edge advertised. */
@@ -128,6 +138,7 @@ struct tcp_conn {
     uint32_t rbuf_max;
     uint32_t acks_owed; /* full segments received since our last ACK */
     struct tcp_range ooo[TCP_OOO_MAX];
+    struct tcp_range dsack; /* a duplicate received (TCP_F_DSACK) */
     struct tcp_ring rcv;
 
     /* Timestamps (RFC 7323): the peer's last TSval in window, our
@@ -235,6 +246,12 @@ void tcp_arm_tlp(struct tcp_conn *c, uint64_t now);
 /* t_rack is due (input.c): a hole SACKs showed is now deemed lost, or in
  * recovery, the lowest hole's retransmission. */
 void tcp_rack_fire(struct tcp_conn *c);
+
+/* A loss episode begins (fast recovery or a timeout; input.c): keeps
+ * the congestion state to restore should the peer report every
+ * retransmission of it as a duplicate. A timeout in recovery continues
+ * the recovery's episode; anything else starts a new one. */
+void tcp_undo_begin(struct tcp_conn *c);
 
 /* Bytes of [lo, hi) the peer has SACKed. */
 uint32_t tcp_sacked(const struct tcp_conn *c, uint32_t lo, uint32_t hi);
