@@ -285,8 +285,10 @@ static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
     }
     space = c->rbuf_max - c->rlen;
     off = seq - c->rcv_nxt;
-    if (off >= space)
+    if (off >= space) {
+        c->fl |= TCP_F_ACK_NOW; /* past the window: tell it again */
         return;
+    }
     if (len > space - off)
         len = space - off; /* past the window */
     keep = c->rlen;
@@ -785,7 +787,15 @@ static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
     wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
     if (c->state == TCP_SYN_RECEIVED && !wnd)
         wnd = 1;
-    if (!tcp_seq_acceptable(c->rcv_nxt, wnd, h->seq, seglen)) {
+    /* RFC 9293's test, and one more number, as Linux's tcp_sequence()
+     * has it: a segment that starts right at the window's edge. A peer
+     * that filled the window sends its ACKs with that number (its
+     * SND.NXT) while some of its data is still out or lost; refusing
+     * them would throw away the acknowledgments and SACKs that drive our
+     * own sending, until our retransmission timer. Data past the window
+     * is not kept (tcp_data). */
+    if (!tcp_seq_acceptable(c->rcv_nxt, wnd, h->seq, seglen) &&
+        h->seq != c->rcv_nxt + wnd) {
         n->st.tcp.rx_unacceptable++;
         if (!(h->flags & TCP_RST)) {
             c->fl |= TCP_F_ACK_NOW;

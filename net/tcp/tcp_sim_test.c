@@ -923,6 +923,46 @@ static void test_rfc5961_and_paws(void)
     stacks_down();
 }
 
+/* An ACK whose sequence number is the right edge of the window (the
+ * peer filled it and some of its data is still out) acknowledges all the
+ * same: RFC 9293's test would refuse it, as pith did, and the sender sat
+ * until its retransmission timer (Linux's tcp_sequence() takes it). */
+static void test_ack_at_window_edge(void)
+{
+    struct net_stats sb0, sb1;
+    struct tcp_conn *ca, *cb;
+    uint32_t edge, ack;
+
+    stacks_up(12);
+    start_conns(1, 1 << 30, 1 << 30);
+    while (pa[0].sent < 100000)
+        run_for(1);
+    ca = pa[0].c;
+    cb = pb[0].c;
+    T_CHECK(ca && cb && (cb->fl & TCP_F_TS));
+    sim.cut_tcp[0] = 1; /* a's own segments no longer reach b */
+    run_ns(1000000);
+    T_CHECKF(cb->snd_max != cb->snd_una, "b has nothing out");
+    edge = cb->rcv_nxt + (cb->rcv_adv - cb->rcv_nxt);
+    ack = cb->snd_max;
+    stats(&nb, &sb0);
+    forge(ca, TCP_ACK, edge, ack, cb->ts_recent, NULL);
+    run_ns(100000);
+    stats(&nb, &sb1);
+    T_CHECKF(cb->snd_una == ack,
+             "b's SND.UNA %u, the ACK %u (unacceptable %llu)", cb->snd_una, ack,
+             (unsigned long long)(sb1.tcp.rx_unacceptable -
+                                  sb0.tcp.rx_unacceptable));
+    tcp_abort(pa[0].c);
+    pa[0].c = NULL;
+    tcp_abort(pb[0].c);
+    pb[0].c = NULL;
+    sim.cut_tcp[0] = 0;
+    run_for(1);
+    tcp_unlisten(&lis);
+    stacks_down();
+}
+
 /* Data that arrives right behind the ACK completing a passive open,
  * before b has sent anything but its SYN-ACK (as Linux's connect() then
  * write() does), lies in the window the SYN-ACK offered: it is taken at
@@ -1258,6 +1298,7 @@ int main(void)
     T_RUN(test_time_wait_bound);
     T_RUN(test_rfc5961_and_paws);
     T_RUN(test_data_behind_handshake);
+    T_RUN(test_ack_at_window_edge);
     T_RUN(test_pmtu);
     T_RUN(test_simultaneous_open);
     T_RUN(test_simultaneous_close);
