@@ -60,6 +60,9 @@ struct tar_entry {
     uint64_t offset;         /* of its data from the start of the archive: a
                                 multiple of TAR_BLOCK */
     uint64_t size; /* bytes of data; offset + size <= the archive's size */
+    uint64_t mtime; /* modification time, seconds since the epoch, from
+                       the header (0 when it is not a plain octal
+                       number); pax "mtime" records are not read */
 };
 
 /* The reader's state. Read (err) and (msg); the rest is private. */
