@@ -38,7 +38,7 @@
  * --http-serve (serve the files on the HTTP port too, instead of
  * redirecting), --default-cert=NAME (the certificate for clients naming
  * no name served), --cache=SESSIONS (1024), --quiet (no access log),
- * --stats (the counters every 10 s).
+ * --stats (the counters every 10 s, or every --stats-every=SECONDS).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -65,21 +65,20 @@
 #define LOGLINE_MAX 256
 
 static struct {
-    unsigned long http_port, https_port, cache;
+    unsigned long http_port, https_port, cache, stats_every;
     int http_serve, quiet, stats;
     const char *default_cert;
     uint64_t handshake_ns, header_ns, keepalive_ns, send_ns;
-} opt = {80,
-         443,
-         1024,
-         0,
-         0,
-         0,
-         NULL,
-         10 * NET_SEC_NS,
-         10 * NET_SEC_NS,
-         30 * NET_SEC_NS,
-         60 * NET_SEC_NS};
+} opt = {
+    .http_port = 80,
+    .https_port = 443,
+    .cache = 1024,
+    .stats_every = 10,
+    .handshake_ns = 10 * NET_SEC_NS,
+    .header_ns = 10 * NET_SEC_NS,
+    .keepalive_ns = 30 * NET_SEC_NS,
+    .send_ns = 60 * NET_SEC_NS,
+};
 
 static struct net net;
 static struct tcp_listener l_http, l_https;
@@ -337,6 +336,7 @@ static void answer(struct conn *c, struct http_resp *r, const char *body,
     c->head_len = bw_ok(&w) ? w.len : 0;
     c->head_off = 0;
     c->file = head_only ? NULL : f;
+    c->chunk_len = 0; /* what it holds is another file's */
     c->pos = first;
     c->end = f && !head_only ? end : first;
     c->status = r->status;
@@ -838,7 +838,7 @@ static void print_stats(struct ev_timer *t, void *arg)
                (unsigned long long)st.resumed, (unsigned long long)st.failed,
                (unsigned long long)st.errors);
     }
-    ev_timer_arm(t, ev_now() + 10 * NET_SEC_NS);
+    ev_timer_arm(t, ev_now() + opt.stats_every * NET_SEC_NS);
 }
 
 /* Reads "--NAME=N" into (*v) within [lo, hi]; returns 1 when (a) is that
@@ -880,7 +880,9 @@ static int parse_opts(int argc, char **argv)
             continue; /* the network's: net_config_parse() read them */
         if ((rc = num_opt(a, "--http-port", 1, 65535, &opt.http_port)) ||
             (rc = num_opt(a, "--https-port", 1, 65535, &opt.https_port)) ||
-            (rc = num_opt(a, "--cache", 0, 1000000, &opt.cache))) {
+            (rc = num_opt(a, "--cache", 0, 1000000, &opt.cache)) ||
+            (rc = num_opt(a, "--stats-every", 1, 86400, &opt.stats_every))) {
+            opt.stats |= !strncmp(a, "--stats-every=", 14);
             if (rc < 0)
                 return -1;
             continue;
@@ -992,7 +994,7 @@ int app_main(int argc, char **argv)
     }
     if (opt.stats) {
         ev_timer_init(&stats_timer, print_stats, NULL);
-        ev_timer_arm(&stats_timer, ev_now() + 10 * NET_SEC_NS);
+        ev_timer_arm(&stats_timer, ev_now() + opt.stats_every * NET_SEC_NS);
     }
     net_ip4_format(net_addr(&net), addr);
     if (have_tls)
