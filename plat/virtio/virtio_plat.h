@@ -33,7 +33,8 @@ void time_init(void);
 uint64_t time_tsc_to_ns(uint64_t tsc);
 /* Nanoseconds in (cycles) TSC cycles. */
 uint64_t time_cycles_ns(uint64_t cycles);
-/* Arms the one-shot timer to fire at monotonic time (deadline). */
+/* Arms the one-shot timer to fire at monotonic time (deadline), or
+ * before it when that is beyond the timer's reach (the PIT's: 54.9 ms). */
 void time_arm(uint64_t deadline);
 
 /* intr.c: the interrupt controllers. intr_init() picks the mode: the

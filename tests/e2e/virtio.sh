@@ -2,9 +2,11 @@
 # through both boot entries (multiboot, which QEMU prefers, and PVH, which
 # Firecracker and Cloud Hypervisor use); exit statuses; the crash report
 # for a null read, executing data (W^X), writing text and a stack
-# overflow into the guard page; the clocks; an idle guest using no CPU;
+# overflow into the guard page; the clocks; an idle guest using no CPU,
+# with each timer (pith.timer=pit, lapic) and without a local APIC;
 # `pith run`'s printed command and its Firecracker configuration; two
-# disks over MMIO, modern and legacy PCI; NICs bound by MAC. (ping, UDP,
+# disks over MMIO, modern and legacy PCI; NICs bound by MAC; ping answered
+# at once while the PIT times the waits. (More ping, UDP,
 # TCP and DNS on virtio: net.sh, tcp.sh, dns.sh, twonic.sh, devices.sh.)
 . "$(dirname "$0")/../lib.sh"
 command -v qemu-system-x86_64 >/dev/null ||
