@@ -341,6 +341,16 @@ static void answer(struct conn *c, struct http_resp *r, const char *body,
     c->end = f && !head_only ? end : first;
     c->status = r->status;
     c->sent = body && !head_only ? blen : 0; /* the log's body bytes */
+    /* A small file goes out with its head, in one segment (or record). */
+    if (c->file && c->end - c->pos <= sizeof c->head - c->head_len) {
+        long k = kv_read(&kv, &c->file->e, c->pos, c->head + c->head_len,
+                         (size_t)(c->end - c->pos));
+        if (k == (long)(c->end - c->pos)) {
+            c->head_len += (size_t)k;
+            c->sent += (uint64_t)k;
+            c->pos = c->end;
+        }
+    }
     c->state = r->close ? C_CLOSE : C_SEND;
     c->pending = 1;
     c->moved = ev_now();
