@@ -12,7 +12,8 @@
  * operator binds it (its paths as stored), else the folder site/ baked
  * into the image; "/" and every folder answer with their index.html.
  * Certificates are the baked files of certs/ (NAMES.crt: the chain,
- * NAMES.key: its key; tls_server_add_dir()'s convention).
+ * NAMES.key: its key; tls_server_add_dir()'s convention), or those of
+ * the tar archive on the block device "certs" when it is bound.
  *
  * What a request gets (RFC 9110, 9112): GET and HEAD (others: 405);
  * Content-Type by extension; a strong ETag (a hash of a baked file's
@@ -933,7 +934,8 @@ int app_main(int argc, char **argv)
     struct net_config nc;
     struct tls_cert_info ci;
     struct tls_impl im;
-    char err[TAR_MSG_MAX + 64], addr[NET_IP4_STRLEN];
+    char err[TAR_MSG_MAX + 256], addr[NET_IP4_STRLEN];
+    struct kv certs;
     const char *from;
     long n;
     int rc;
@@ -970,9 +972,24 @@ int app_main(int argc, char **argv)
         printf(APP ": cannot set up TLS: %s\n", pith_strerror(rc));
         return 1;
     }
-    rc = tls_server_add_dir(&tls, "certs", opt.default_cert, err, sizeof err);
+    /* The certificates: the archive on "certs" when bound, else the
+     * baked folder certs/. */
+    rc = kv_open_tar(&certs, "certs", err, sizeof err);
+    if (rc == PITH_OK) {
+        rc = tls_server_add_kv(&tls, &certs, "", opt.default_cert, err,
+                               sizeof err);
+        kv_close(&certs);
+        from = "block certs";
+    } else if (rc == PITH_ENOENT) {
+        rc = tls_server_add_dir(&tls, "certs", opt.default_cert, err,
+                                sizeof err);
+        from = "certs/";
+    } else {
+        printf(APP ": block certs: %s\n", err);
+        return 1;
+    }
     if (rc < 0) {
-        printf(APP ": %s\n", err);
+        printf(APP ": %s: %s\n", from, err);
         return 1;
     }
     have_tls = rc > 0;
@@ -985,7 +1002,7 @@ int app_main(int argc, char **argv)
                    ci.names, ci.key_type == BR_KEYTYPE_EC ? "ecdsa" : "rsa",
                    ci.key_bits, ci.chain_len, ci.is_default ? " default" : "");
     } else {
-        printf(APP ": no certificate in certs/: serving HTTP only\n");
+        printf(APP ": no certificate in %s: serving HTTP only\n", from);
     }
 
     rc = net_init(&net, "service", &nc);

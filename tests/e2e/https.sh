@@ -54,6 +54,11 @@ cp -r "$SITE/." "$big/"
 head -c $((50 << 20)) /dev/urandom >"$big/big.bin"
 tar -cf "$T/site.tar" -C "$big" .
 BIGSUM=$(sha256sum <"$big/big.bin" | cut -d' ' -f1)
+# Certificates on a block device: only the ECDSA one, under one name.
+mkdir -p "$T/blockcerts"
+cp "$T/pki/certs/ec.test,*.ec.test.crt" "$T/blockcerts/ec.test.crt"
+cp "$T/pki/certs/ec.test,*.ec.test.key" "$T/blockcerts/ec.test.key"
+tar -cf "$T/certs.tar" -C "$T/blockcerts" .
 
 # hs_start NAME IMAGE [RUN-OPTION...] -- [APP-OPTION...]: https-static in
 # $NS at $GUEST, waited for until it listens; sets PID (killed at exit)
@@ -262,9 +267,17 @@ for target in unix spt virtio; do
     fi
     hs_stop
 
-    # Plain HTTP on port 80, and the site from the archive.
-    hs_start hs$target-http "$img" --block:site="$T/site.tar" -- \
-        --http-serve --header-timeout=2 --quiet || continue
+    # Plain HTTP on port 80, and the site and the certificates from
+    # archives on block devices.
+    hs_start hs$target-http "$img" --block:site="$T/site.tar" \
+        --block:certs="$T/certs.tar" -- --http-serve --header-timeout=2 \
+        --quiet || continue
+    if grep -q '^https-static: certificate 0: ec.test (ecdsa 256, chain of 2)$' "$LOG" &&
+        ! grep -q '^https-static: certificate 1' "$LOG"; then
+        ok "$target: the certificate from the archive on the block device certs"
+    else
+        notok "$target: certificates from a block device" "$(grep certificate "$LOG" | tr '\n' '|')"
+    fi
     in_ns $HTTPCHECK --host $GUEST --port 80 --site "$SITE" \
         --tag "$target: http" --header-timeout 2 keepalive pipeline range \
         gzip errors smuggle limits slowloris
@@ -306,6 +319,13 @@ for mode in self-signed http-only; do
     fi
     hs_stop
 done
+
+# A certificate without its key on the block device: refused at start.
+rm "$T/blockcerts/ec.test.key"
+tar -cf "$T/certs.tar" -C "$T/blockcerts" .
+expect_output "unix: an archive of certificates with a key missing is refused at start" 1 \
+    "https-static: block certs: ec.test.crt: no key beside it (ec.test.key)" -- \
+    bash -c "set -o pipefail; ip netns exec '$NS' '$PITH' run '$T/https-static.unix' --net:service=pitht0 --block:certs='$T/certs.tar' -- --ipv4=$GUEST/24 | grep -v '^https-static: [0-9]* files from'"
 
 # Bad options: one line, status 2.
 expect_output "unix: a bad option is refused with one line" 2 \
