@@ -18,10 +18,14 @@ up), and the drop counters the guest prints ("echo: drops ...") must
 have gone up where the case says so. Where the guest must not answer
 (an echo request with a bad checksum, a UDP datagram with a bad
 checksum, a SYN with bad options), a good twin sent right behind it must
-be answered, and the bad one must not have been before it. Each case
+be answered, and the bad one must not have been before it; and but for
+the cases that expect an answer, the guest must have sent nothing to
+EVIL by the time it answered the ping (it reads its input in order).
+Each case
 prints "ok malformed: CASE" or "not ok malformed: CASE: why"; facts as
 "# " lines. Exits 0 when all passed, 1 otherwise, 2 on bad arguments.
 """
+import logging
 import os
 import random
 import select
@@ -32,8 +36,10 @@ import sys
 import threading
 import time
 
-from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw, raw
-from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6
+# scapy warns on import that the namespace's loopback has no address.
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Ether, Raw, raw  # noqa: E402
+from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6  # noqa: E402
 
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
@@ -102,17 +108,28 @@ class Guest:
             return e.errno
         return 0
 
-    def eth(self, src=None):
-        """An Ethernet header to the guest, from EVIL's MAC by default."""
-        return Ether(dst=self.gmac, src=src or EVIL_MAC)
+    def eth(self, src=None, dst=None):
+        """An Ethernet header, by default from EVIL's MAC to the guest."""
+        return Ether(dst=dst or self.gmac, src=src or EVIL_MAC)
 
     def ip(self, **kw):
-        """An IPv4 header from EVIL to the guest."""
-        return IP(src=self.evil, dst=self.guest, **kw)
+        """An IPv4 header, by default from EVIL to the guest."""
+        kw.setdefault("src", self.evil)
+        kw.setdefault("dst", self.guest)
+        return IP(**kw)
 
     def drain(self):
+        """Frames from the guest to EVIL that wait on the socket: the
+        list of them, parsed, and the socket emptied."""
+        got = []
         while select.select([self.rx], [], [], 0)[0]:
-            self.rx.recv(65536)
+            f, addr = self.rx.recvfrom(65536)
+            if addr[2] != PACKET_OUTGOING and \
+                    f[6:12] == mac_bytes(self.gmac):
+                p = Ether(f)
+                if IP in p and p[IP].dst == self.evil:
+                    got.append(p)
+        return got
 
     def recv_until(self, match, timeout, seen=None):
         """Frames from the guest until (match)(packet) holds, for up to
@@ -178,10 +195,11 @@ def mac_bytes(s):
     return bytes(int(x, 16) for x in s.split(":"))
 
 
-def case(g, name, frames, up=(), same=(), check=None):
+def case(g, name, frames, up=(), same=(), check=None, quiet=True):
     """Sends (frames), runs (check)() (None, or why it failed), pings,
     and passes when the counters named in (up) went up and those in
-    (same) did not."""
+    (same) did not, and, when (quiet), the guest sent nothing to EVIL
+    but what (check) took."""
     if g.dirty:  # what was sent between the cases is not this case's
         g.stats = g.fresh_drops() or g.stats
     before = g.stats
@@ -193,6 +211,11 @@ def case(g, name, frames, up=(), same=(), check=None):
             return
     why = check() if check else None
     down = g.ping()
+    # The guest reads its input in order: an answer to the frames came
+    # before the ping's.
+    said = g.drain()
+    if quiet and said and not why:
+        why = "the guest answered: %s" % said[0].summary()
     after = g.fresh_drops()
     if after is None:
         notok(name, "no \"echo: drops\" line from the guest")
@@ -340,8 +363,14 @@ def ipv4(g):
     case(g, "ipv4: good options (NOP, EOL) are still answered",
          [ip_options(echo_req(g, 0x4420), b"\x01\x00\x00\x00")],
          check=answered(g, is_echo_reply(0x4420), "a ping with NOP, EOL"))
-    case(g, "ipv4: unknown protocol 253",
-         [g.eth() / g.ip(proto=253) / Raw(b"x" * 8)], up=["ip_proto"])
+    case(g, "ipv4: broadcast source address",
+         [echo_req(g, 0x4421, src="255.255.255.255")], up=["ip_bad_src"])
+    case(g, "ipv4: our own address as the source",
+         [echo_req(g, 0x4422, src=g.guest)], up=["ip_bad_src"])
+    case(g, "ipv4: unknown protocol 253: protocol unreachable",
+         [g.eth() / g.ip(proto=253) / Raw(b"x" * 8)], up=["ip_proto"],
+         check=answered(g, lambda p: ICMP in p and p[ICMP].type == 3 and
+                        p[ICMP].code == 2, "it"))
 
 
 def ip_options(frame, opts):
@@ -454,6 +483,9 @@ def udp(g):
     case(g, "udp: truncated header (4 bytes)",
          [g.eth() / g.ip(proto=17) / Raw(b"\x12\xc0\x00\x07")],
          up=["udp_bad"])
+    case(g, "udp: destination port 0",
+         [g.eth() / g.ip() / UDP(sport=4800, dport=0) / Raw(b"port 0")],
+         up=["udp_bad"])
     bad = dgram(b"udp-sum")
     bad[UDP].chksum = (raw(bad[UDP])[6] << 8 | raw(bad[UDP])[7]) ^ 0x0101
     case(g, "udp: bad checksum, not echoed",
@@ -510,6 +542,12 @@ def tcp(g):
     bad_syn("tcp: SYN+RST", 4926, syn(4926, flags="SR"))
     bad_syn("tcp: SYN+FIN+PSH+URG (christmas tree)", 4928,
             syn(4928, flags="SFPU"))
+    bad_syn("tcp: destination port 0", 4932,
+            g.eth() / g.ip() / TCP(sport=4932, dport=0, flags="S"))
+    bcast = g.guest.rsplit(".", 1)[0] + ".255"
+    bad_syn("tcp: SYN to the subnet's broadcast address", 4934,
+            g.eth(dst="ff:ff:ff:ff:ff:ff") /
+            IP(src=g.evil, dst=bcast) / TCP(sport=4934, dport=g.port, flags="S"))
     bad = syn(4930)
     bad[TCP].chksum = (raw(bad[TCP])[16] << 8 | raw(bad[TCP])[17]) ^ 0x0101
     bad_syn("tcp: bad checksum", 4930, bad, up=("tcp_checksum",))
@@ -523,7 +561,7 @@ def tcp(g):
             return "answered %s" % r.summary()
         return None
     case(g, "tcp: window scale 15 (taken as 14), answered",
-         [syn(4940, b"\x03\x03\x0f\x00")], check=synack_ws)
+         [syn(4940, b"\x03\x03\x0f\x00")], check=synack_ws, quiet=False)
     g.send(reset(4940))
 
 
@@ -587,7 +625,7 @@ def tcp_urgent(g):
     urgent = c.seg("PAU", b"hello", urgptr=1000)
     c.seq += 5
     case(g, name, [urgent], same=["tcp_bad", "tcp_unacceptable"],
-         check=check)
+         check=check, quiet=False)
     g.send(c.seg("RA"))
 
 
