@@ -119,15 +119,18 @@ class Guest:
         return IP(**kw)
 
     def drain(self):
-        """Frames from the guest to EVIL that wait on the socket: the
-        list of them, parsed, and the socket emptied."""
+        """Frames from the guest to EVIL that wait on the socket (IPv4,
+        and ARP replies; not its ARP requests for EVIL, which come when
+        they will): the list of them, parsed, and the socket emptied."""
         got = []
         while select.select([self.rx], [], [], 0)[0]:
             f, addr = self.rx.recvfrom(65536)
             if addr[2] != PACKET_OUTGOING and \
                     f[6:12] == mac_bytes(self.gmac):
                 p = Ether(f)
-                if IP in p and p[IP].dst == self.evil:
+                if (IP in p and p[IP].dst == self.evil) or \
+                        (ARP in p and p[ARP].op == 2 and
+                         p[ARP].pdst == self.evil):
                     got.append(p)
         return got
 
@@ -275,8 +278,7 @@ def answered(g, match, what):
 # ---- the cases ----
 
 def ethernet_arp(g):
-    runt = bytes.fromhex(g.gmac.replace(":", "")) + b"\x02\x00\x00\x00\x00"
-    e = g.send(runt[:13])
+    e = g.send(raw(g.eth())[:13])
     if e:
         comment("ethernet runt: Linux refuses a 13-byte frame on a tap (%s); "
                 "the shortest that passes is a bare 14-byte header" %
@@ -286,7 +288,8 @@ def ethernet_arp(g):
     else:
         case(g, "ethernet runt: 13 bytes", [], up=["eth_short"])
     case(g, "ethernet: unknown ethertype 0x88b5",
-         [g.eth() / Raw(b"\0" * 46)], up=["eth_ethertype"])
+         [Ether(dst=g.gmac, src=EVIL_MAC, type=0x88b5) / Raw(b"\0" * 46)],
+         up=["eth_ethertype"])
     arp = g.eth() / ARP(op=1, hwsrc=EVIL_MAC, psrc=g.evil, pdst=g.guest)
     case(g, "arp: truncated after the sender's MAC",
          [raw(arp)[:14 + 14]], up=["arp_bad"])
@@ -500,7 +503,8 @@ def tcp(g):
             p[TCP].sport == g.port
 
     def syn(sport, opts=b"", **kw):
-        t = TCP(sport=sport, dport=g.port, seq=1000, flags=kw.pop("flags", "S"),
+        t = TCP(sport=sport, dport=g.port, seq=1000,
+                flags=kw.pop("flags", "S"),
                 dataofs=kw.pop("dataofs", 5 + len(opts) // 4), **kw)
         return g.eth() / g.ip() / t / Raw(opts)
 
@@ -547,7 +551,8 @@ def tcp(g):
     bcast = g.guest.rsplit(".", 1)[0] + ".255"
     bad_syn("tcp: SYN to the subnet's broadcast address", 4934,
             g.eth(dst="ff:ff:ff:ff:ff:ff") /
-            IP(src=g.evil, dst=bcast) / TCP(sport=4934, dport=g.port, flags="S"))
+            IP(src=g.evil, dst=bcast) /
+            TCP(sport=4934, dport=g.port, flags="S"))
     bad = syn(4930)
     bad[TCP].chksum = (raw(bad[TCP])[16] << 8 | raw(bad[TCP])[17]) ^ 0x0101
     bad_syn("tcp: bad checksum", 4930, bad, up=("tcp_checksum",))
