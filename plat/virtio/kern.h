@@ -131,6 +131,13 @@ void kern_panic(const char *fmt, ...)
 const char *kern_cmdline(void);
 
 /*
+ * The first word of the command line that is (name), or (name) followed
+ * by '=': returns what follows the '=' ("" for the bare word) and its
+ * length in (*len); NULL when there is no such word.
+ */
+const char *kern_cmdline_arg(const char *name, size_t *len);
+
+/*
  * Adds to the command line the device tokens the VMM left elsewhere
  * (QEMU microvm's virtio_mmio.device= ones, in fw_cfg on its multiboot
  * path). Called before the devices are looked for; does its work once.

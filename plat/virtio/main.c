@@ -24,16 +24,10 @@ static int platform_token(const char *w, size_t n)
            (n > 5 && !memcmp(w, "pith.", 5));
 }
 
-static int has_token(const char *line, const char *tok)
+static int has_token(const char *tok)
 {
-    size_t n = strlen(tok);
-    const char *p = line;
-    while ((p = strstr(p, tok))) {
-        if ((p == line || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return 1;
-        p += n;
-    }
-    return 0;
+    size_t n;
+    return kern_cmdline_arg(tok, &n) != NULL;
 }
 
 /* Copies the app's words of (line) into (out), single-spaced. */
@@ -107,13 +101,13 @@ __attribute__((no_stack_protector)) void kern_main(uint32_t proto,
     app_args(kern_cmdline(), args, sizeof args);
     si.cmdline = args;
     mem_heap(&si.heap_start, &si.heap_size);
-    if (has_token(kern_cmdline(), "pith.boot-time"))
+    if (has_token("pith.boot-time"))
         kern_printf(
             "pith: boot took %lu us (first instruction to "
             "plat_main, %s)\n",
             (unsigned long)(time_cycles_ns(cpu_rdtsc() - boot_tsc) / 1000),
             proto == BOOT_PVH ? "PVH" : "multiboot");
-    if (has_token(kern_cmdline(), "pith.debug-cmdline"))
+    if (has_token("pith.debug-cmdline"))
         kern_printf("pith: command line: %s\n", kern_cmdline());
     plat_exit(plat_main(&si));
 }

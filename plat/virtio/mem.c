@@ -57,6 +57,31 @@ const char *kern_cmdline(void)
     return cmdline;
 }
 
+/* Word by word, without strstr: code run once is slow to run under
+ * emulation (docs/BENCHMARKS.md, virtio), and the two-way search is a
+ * lot of code. */
+const char *kern_cmdline_arg(const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    const char *p = cmdline, *w;
+
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        if (!*p)
+            return NULL;
+        w = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+        if ((size_t)(p - w) >= n && !memcmp(w, name, n) &&
+            (w + n == p || w[n] == '=')) {
+            w += w + n == p ? n : n + 1;
+            *len = (size_t)(p - w);
+            return w;
+        }
+    }
+}
+
 /* Takes the region [base, base + size) if it holds the image. */
 static void ram(uint64_t base, uint64_t size, uint32_t type)
 {
@@ -150,10 +175,10 @@ void kern_cmdline_devices(void)
 {
     static char fw[sizeof cmdline];
     static int done;
-    size_t have = strlen(cmdline);
+    size_t have;
     char *p;
 
-    if (done || !multiboot || strstr(cmdline, "virtio_mmio.device="))
+    if (done || !multiboot || kern_cmdline_arg("virtio_mmio.device", &have))
         return;
     done = 1;
     if (fw_cfg_port32(FW_CFG_SIGNATURE) != 0x554d4551u || /* "QEMU" */
@@ -161,6 +186,7 @@ void kern_cmdline_devices(void)
         fw_cfg_dma_read(FW_CFG_CMDLINE_DATA, fw, sizeof fw - 1) < 0)
         return;
     fw[sizeof fw - 1] = '\0';
+    have = strlen(cmdline);
     for (p = fw; (p = strstr(p, "virtio_mmio.device="));) {
         size_t n = strcspn(p, " ");
         if ((p == fw || p[-1] == ' ') && have + n + 2 <= sizeof cmdline) {

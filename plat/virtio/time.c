@@ -189,19 +189,12 @@ static void pit_intr(void *arg)
 /* The timer pith.timer= asks for, or -1 (none, or not a timer's name). */
 static int timer_wanted(void)
 {
-    const char *line = kern_cmdline(), *p = line, *v;
     size_t n;
+    const char *v = kern_cmdline_arg("pith.timer", &n);
     int t;
 
-    while ((p = strstr(p, "pith.timer="))) {
-        if (p == line || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')
-            break;
-        p++;
-    }
-    if (!p)
+    if (!v)
         return -1;
-    v = p + 11;
-    n = strcspn(v, " \t\n");
     for (t = 0; t < TIMER_NONE; t++)
         if (strlen(timer_names[t]) == n && !memcmp(v, timer_names[t], n))
             return t;
