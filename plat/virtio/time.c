@@ -6,8 +6,9 @@
  * by halting until a one-shot timer or a device interrupt wakes the CPU.
  * The timer is the local APIC's in TSC-deadline mode when the CPU has it,
  * its one-shot mode otherwise, and the 8254 PIT's channel 0 when there is
- * no local APIC; pith.timer=tsc-deadline, lapic or pit on the command line
- * picks one (when the machine has it).
+ * no local APIC, chosen and set up at the first wait; pith.timer=
+ * tsc-deadline, lapic or pit on the command line picks one (when the
+ * machine has it).
  */
 #include <pith/plat.h>
 #include <string.h>
@@ -208,7 +209,10 @@ static int timer_wanted(void)
  * Picks the timer: the one asked for when the machine has it, else
  * TSC-deadline, APIC one-shot, PIT in that order (the APIC's are a
  * register write away; the PIT takes three port writes, each a VM exit
- * under KVM, and ticks at 838 ns). Sets it up and says which it is.
+ * under KVM, and ticks at 838 ns). Sets it up and says which it is. Done
+ * at the first wait, not at boot: an image that never waits (one that
+ * runs and exits) is spared measuring the APIC timer, 100 us and more
+ * under emulation.
  */
 static void timer_init(void)
 {
@@ -264,7 +268,6 @@ void time_init(void)
                    "pvclock)");
     tsc2ns = (uint64_t)(((unsigned __int128)NS << 32) / tsc_hz);
     ns2tsc = (uint64_t)(((unsigned __int128)tsc_hz << 32) / NS);
-    timer_init();
 }
 
 uint64_t time_tsc_to_ns(uint64_t tsc)
@@ -406,6 +409,12 @@ void time_arm(uint64_t deadline)
 
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
+    static int timer_set;
+
+    if (!timer_set) {
+        timer_set = 1;
+        timer_init();
+    }
     for (;;) {
         plat_handle_set_t r = kern_net_ready();
         if (r || plat_clock_monotonic() >= deadline) {
