@@ -3,9 +3,9 @@
  * The order matters: the stack protector's canary before any checked
  * function, the console before anything can fail, the boot information
  * before memory is handed out, page tables before devices. The TSC is
- * measured against the PIT across all of it (time_start, time_init), so
- * the boot waits for no clock of its own; drivers setting up devices
- * must not use the clock yet.
+ * measured against the PIT across all of it (time_start, which cannot
+ * fail, first; then time_init), so the boot waits for no clock of its
+ * own; drivers setting up devices must not use the clock yet.
  */
 #include <pith/plat.h>
 #include <string.h>
@@ -86,8 +86,8 @@ __attribute__((no_stack_protector)) void kern_main(uint32_t proto,
     kern_tcb[0] = (uint64_t)(uintptr_t)kern_tcb;
     kern_tcb[5] = c & ~0xffull; /* a zero byte stops string overruns */
 
-    console_init();
     time_start();
+    console_init();
     if (proto == BOOT_NONE)
         kern_panic("started by an unknown loader (neither PVH nor "
                    "multiboot)");

@@ -1,7 +1,7 @@
 /*
  * The virtio target's time: a monotonic clock from the TSC, scaled by
  * KVM's pvclock when the hypervisor offers it and otherwise by a rate
- * measured at boot against the 8254 PIT (over at least 2 ms); wall-clock time
+ * measured at boot against the 8254 PIT (over at least 1 ms); wall-clock time
  * from KVM's wall clock or the CMOS RTC, read once, on first use; and waiting,
  * by halting until a one-shot timer or a device interrupt wakes the CPU.
  * The timer is the local APIC's in TSC-deadline mode when the CPU has it,
@@ -105,53 +105,88 @@ static unsigned pit_count(void)
 
 /*
  * The TSC's rate, measured against the PIT over the whole of the boot
- * instead of a wait of its own: time_start() notes the TSC and the PIT's
+ * instead of a wait of its own: time_start() reads the TSC and the PIT's
  * channel 0 (counting down from 0xffff in mode 0, 838 ns a tick, its
  * interrupt masked) at the start, time_init() again at the end, waiting
- * only for what is missing of 2386 ticks (2 ms) when the boot was
+ * only for what is missing of PIT_WINDOW ticks when the boot was
  * quicker. The window must stay under one turn of the counter (55 ms).
+ *
+ * Each reading of the PIT is three port accesses, microseconds under
+ * emulation, so the TSC is read on both sides of it and the middle
+ * taken; a reading that took much longer than the quickest (the VMM's
+ * thread was descheduled in between) is not used. Both readings come
+ * from code already run once: the first run of a piece of code is
+ * translated under TCG, and a TSC read after it is late by that much
+ * (it put the rate 0.3% high when the end of the window was read by
+ * code run for the first time).
  */
 #define PIT_HZ     1193182ull
-#define PIT_WINDOW 2386
-static uint64_t pit_t0;
+#define PIT_WINDOW 1193 /* 1 ms */
+#define PIT_TRIES  100000000
+static uint64_t pit_t0, pit_took;
 static unsigned pit_c0;
 static int pit_ok;
 
+struct pit_sample {
+    unsigned c;   /* the count */
+    uint64_t tsc; /* the TSC in the middle of its reading */
+    uint64_t took;
+};
+
+static void pit_read(struct pit_sample *s)
+{
+    uint64_t a = cpu_rdtsc();
+    s->c = pit_count();
+    s->took = cpu_rdtsc() - a;
+    s->tsc = a + s->took / 2;
+}
+
 void time_start(void)
 {
-    unsigned c;
-    long spin;
+    struct pit_sample s, first;
+    unsigned i;
 
     kern_outb(0x43, 0x30); /* channel 0, low then high byte, mode 0 */
     kern_outb(0x40, 0xff);
     kern_outb(0x40, 0xff);
-    c = pit_count();
-    for (spin = 100000; spin > 0 && pit_count() == c; spin--)
-        ;
-    if (!spin)
-        return;           /* no PIT: nothing counts */
-    pit_c0 = pit_count(); /* just after an edge */
-    pit_t0 = cpu_rdtsc();
+    pit_read(&first);
+    for (i = 0; i < 100000; i++) {
+        pit_read(&s);
+        if (s.c != first.c)
+            break;
+    }
+    if (i == 100000)
+        return; /* no PIT: nothing counts */
+    /* The quickest of a few readings. */
+    for (i = 0; i < 4; i++) {
+        if (i == 0 || s.took < pit_took) {
+            pit_c0 = s.c;
+            pit_t0 = s.tsc;
+            pit_took = s.took;
+        }
+        pit_read(&s);
+    }
     pit_ok = 1;
 }
 
 static int pit_calibrate(void)
 {
-    unsigned c;
-    uint64_t t1;
+    struct pit_sample s;
     long spin;
 
     if (!pit_ok)
         return -1;
-    for (spin = 100000000; spin > 0; spin--) {
-        c = pit_count();
-        if (c <= pit_c0 && pit_c0 - c >= PIT_WINDOW)
+    for (spin = PIT_TRIES; spin > 0; spin--) {
+        pit_read(&s);
+        if (s.c <= pit_c0 && pit_c0 - s.c >= PIT_WINDOW &&
+            s.took <= 2 * pit_took)
             break;
+        if (s.took < pit_took)
+            pit_took = s.took;
     }
-    t1 = cpu_rdtsc();
     if (!spin)
         return -1;
-    tsc_hz = (t1 - pit_t0) * PIT_HZ / (pit_c0 - c);
+    tsc_hz = (s.tsc - pit_t0) * PIT_HZ / (pit_c0 - s.c);
     return 0;
 }
 
