@@ -105,11 +105,15 @@ static void take_cmdline(uint64_t paddr, int skip_first_word)
         while (*s == ' ')
             s++;
     }
-    n = strlen(s);
-    if (n >= sizeof cmdline)
-        kern_panic("the command line is longer than %zu bytes",
-                   sizeof cmdline - 1);
-    memcpy(cmdline, s, n + 1);
+    /* A byte at a time: a few blocks for TCG to translate, where strlen
+     * and an inlined memcpy of any length made twenty. */
+    for (n = 0; s[n]; n++) {
+        if (n == sizeof cmdline - 1)
+            kern_panic("the command line is longer than %zu bytes",
+                       sizeof cmdline - 1);
+        cmdline[n] = s[n];
+    }
+    cmdline[n] = '\0';
     if ((uintptr_t)s + n + 1 > dirty_end)
         dirty_end = (uintptr_t)s + n + 1;
 }
