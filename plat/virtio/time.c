@@ -1,13 +1,14 @@
 /*
  * The virtio target's time: a monotonic clock from the TSC, scaled by
  * KVM's pvclock when the hypervisor offers it and otherwise by a rate
- * measured at boot against the 8254 PIT (over at least 2 ms); wall-clock time
+ * measured at boot against the 8254 PIT (over at least 1 ms); wall-clock time
  * from KVM's wall clock or the CMOS RTC, read once, on first use; and waiting,
  * by halting until a one-shot timer or a device interrupt wakes the CPU.
  * The timer is the local APIC's in TSC-deadline mode when the CPU has it,
  * its one-shot mode otherwise, and the 8254 PIT's channel 0 when there is
- * no local APIC; pith.timer=tsc-deadline, lapic or pit on the command line
- * picks one (when the machine has it).
+ * no local APIC, chosen and set up at the first wait; pith.timer=
+ * tsc-deadline, lapic or pit on the command line picks one (when the
+ * machine has it).
  */
 #include <pith/plat.h>
 #include <string.h>
@@ -104,53 +105,88 @@ static unsigned pit_count(void)
 
 /*
  * The TSC's rate, measured against the PIT over the whole of the boot
- * instead of a wait of its own: time_start() notes the TSC and the PIT's
+ * instead of a wait of its own: time_start() reads the TSC and the PIT's
  * channel 0 (counting down from 0xffff in mode 0, 838 ns a tick, its
  * interrupt masked) at the start, time_init() again at the end, waiting
- * only for what is missing of 2386 ticks (2 ms) when the boot was
+ * only for what is missing of PIT_WINDOW ticks when the boot was
  * quicker. The window must stay under one turn of the counter (55 ms).
+ *
+ * Each reading of the PIT is three port accesses, microseconds under
+ * emulation, so the TSC is read on both sides of it and the middle
+ * taken; a reading that took much longer than the quickest (the VMM's
+ * thread was descheduled in between) is not used. Both readings come
+ * from code already run once: the first run of a piece of code is
+ * translated under TCG, and a TSC read after it is late by that much
+ * (it put the rate 0.3% high when the end of the window was read by
+ * code run for the first time).
  */
 #define PIT_HZ     1193182ull
-#define PIT_WINDOW 2386
-static uint64_t pit_t0;
+#define PIT_WINDOW 1193 /* 1 ms */
+#define PIT_TRIES  100000000
+static uint64_t pit_t0, pit_took;
 static unsigned pit_c0;
 static int pit_ok;
 
+struct pit_sample {
+    unsigned c;   /* the count */
+    uint64_t tsc; /* the TSC in the middle of its reading */
+    uint64_t took;
+};
+
+static void pit_read(struct pit_sample *s)
+{
+    uint64_t a = cpu_rdtsc();
+    s->c = pit_count();
+    s->took = cpu_rdtsc() - a;
+    s->tsc = a + s->took / 2;
+}
+
 void time_start(void)
 {
-    unsigned c;
-    long spin;
+    struct pit_sample s, first;
+    unsigned i;
 
     kern_outb(0x43, 0x30); /* channel 0, low then high byte, mode 0 */
     kern_outb(0x40, 0xff);
     kern_outb(0x40, 0xff);
-    c = pit_count();
-    for (spin = 100000; spin > 0 && pit_count() == c; spin--)
-        ;
-    if (!spin)
-        return;           /* no PIT: nothing counts */
-    pit_c0 = pit_count(); /* just after an edge */
-    pit_t0 = cpu_rdtsc();
+    pit_read(&first);
+    for (i = 0; i < 100000; i++) {
+        pit_read(&s);
+        if (s.c != first.c)
+            break;
+    }
+    if (i == 100000)
+        return; /* no PIT: nothing counts */
+    /* The quickest of a few readings. */
+    for (i = 0; i < 4; i++) {
+        if (i == 0 || s.took < pit_took) {
+            pit_c0 = s.c;
+            pit_t0 = s.tsc;
+            pit_took = s.took;
+        }
+        pit_read(&s);
+    }
     pit_ok = 1;
 }
 
 static int pit_calibrate(void)
 {
-    unsigned c;
-    uint64_t t1;
+    struct pit_sample s;
     long spin;
 
     if (!pit_ok)
         return -1;
-    for (spin = 100000000; spin > 0; spin--) {
-        c = pit_count();
-        if (c <= pit_c0 && pit_c0 - c >= PIT_WINDOW)
+    for (spin = PIT_TRIES; spin > 0; spin--) {
+        pit_read(&s);
+        if (s.c <= pit_c0 && pit_c0 - s.c >= PIT_WINDOW &&
+            s.took <= 2 * pit_took)
             break;
+        if (s.took < pit_took)
+            pit_took = s.took;
     }
-    t1 = cpu_rdtsc();
     if (!spin)
         return -1;
-    tsc_hz = (t1 - pit_t0) * PIT_HZ / (pit_c0 - c);
+    tsc_hz = (s.tsc - pit_t0) * PIT_HZ / (pit_c0 - s.c);
     return 0;
 }
 
@@ -189,19 +225,12 @@ static void pit_intr(void *arg)
 /* The timer pith.timer= asks for, or -1 (none, or not a timer's name). */
 static int timer_wanted(void)
 {
-    const char *line = kern_cmdline(), *p = line, *v;
     size_t n;
+    const char *v = kern_cmdline_arg("pith.timer", &n);
     int t;
 
-    while ((p = strstr(p, "pith.timer="))) {
-        if (p == line || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')
-            break;
-        p++;
-    }
-    if (!p)
+    if (!v)
         return -1;
-    v = p + 11;
-    n = strcspn(v, " \t\n");
     for (t = 0; t < TIMER_NONE; t++)
         if (strlen(timer_names[t]) == n && !memcmp(v, timer_names[t], n))
             return t;
@@ -215,7 +244,10 @@ static int timer_wanted(void)
  * Picks the timer: the one asked for when the machine has it, else
  * TSC-deadline, APIC one-shot, PIT in that order (the APIC's are a
  * register write away; the PIT takes three port writes, each a VM exit
- * under KVM, and ticks at 838 ns). Sets it up and says which it is.
+ * under KVM, and ticks at 838 ns). Sets it up and says which it is. Done
+ * at the first wait, not at boot: an image that never waits (one that
+ * runs and exits) is spared measuring the APIC timer, 100 us and more
+ * under emulation.
  */
 static void timer_init(void)
 {
@@ -271,7 +303,6 @@ void time_init(void)
                    "pvclock)");
     tsc2ns = (uint64_t)(((unsigned __int128)NS << 32) / tsc_hz);
     ns2tsc = (uint64_t)(((unsigned __int128)tsc_hz << 32) / NS);
-    timer_init();
 }
 
 uint64_t time_tsc_to_ns(uint64_t tsc)
@@ -413,6 +444,12 @@ void time_arm(uint64_t deadline)
 
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
+    static int timer_set;
+
+    if (!timer_set) {
+        timer_set = 1;
+        timer_init();
+    }
     for (;;) {
         plat_handle_set_t r = kern_net_ready();
         if (r || plat_clock_monotonic() >= deadline) {

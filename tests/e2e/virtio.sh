@@ -38,6 +38,16 @@ expect "pith inspect names target virtio" 0 "target:  virtio" -- \
 
 for m in microvm pc q35; do
     expect "hello on $m" 0 'hello: ok' -- "${RUN[@]}" --machine=$m "$T/hello.virtio"
+    # hello declares no device: the boot touches none, and its first
+    # plat_entropy (after its sleep) finds and starts the virtio-rng
+    # device; the timer is set up at its first wait (the sleep).
+    awk '/^virtio: timer / && !t { t = NR } /^slept / && !s { s = NR }
+         /^virtio: entropy \((mmio|pci) / && !e { e = NR }
+         /^hello from pith/ && !h { h = NR }
+         END { exit !(h && t > h && s > t && e > s) }' "$T/out" &&
+        ok "hello on $m: timer at the first wait, virtio-rng at the first plat_entropy" ||
+        notok "hello on $m: timer at the first wait, virtio-rng at the first plat_entropy" \
+            "$(head -c 400 "$T/out" | tr '\n' '|')"
     expect "hello on $m: slept 10 ms, entropy, wall clock" 0 'slept 1[0-9]{4} us' -- \
         "${RUN[@]}" --machine=$m "$T/hello.virtio"
     expect "hello on $m gets its arguments" 0 'argument 2: --ipv4=10.0.0.2/24' -- \
@@ -54,6 +64,12 @@ done
 "${RUN[@]}" --machine=pc "$T/vmcheck.virtio" -- exit 0 >"$T/pc.out" 2>/dev/null
 ! grep -qv '^virtio: ' "$T/pc.out" && ok "pc: nothing on the console but the image's own" ||
     notok "pc: console" "$(head -c 200 "$T/pc.out" | tr '\n' '|')"
+# An image that neither waits nor asks for entropy sets up no timer and
+# starts no device.
+! grep -q '^virtio: \(timer\|entropy\)' "$T/pc.out" &&
+    ok "pc: an image that never waits sets up no timer and starts no device" ||
+    notok "pc: an image that never waits sets up no timer and starts no device" \
+        "$(head -c 200 "$T/pc.out" | tr '\n' '|')"
 
 expect "pith run prints the QEMU command it runs" 0 \
     '^pith: qemu-system-x86_64 -M microvm.* -kernel [^ ]*hello.virtio -append hello$' -- \
