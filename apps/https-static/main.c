@@ -12,7 +12,8 @@
  * operator binds it (its paths as stored), else the folder site/ baked
  * into the image; "/" and every folder answer with their index.html.
  * Certificates are the baked files of certs/ (NAMES.crt: the chain,
- * NAMES.key: its key; tls_server_add_dir()'s convention).
+ * NAMES.key: its key; tls_server_add_dir()'s convention), or those of
+ * the tar archive on the block device "certs" when it is bound.
  *
  * What a request gets (RFC 9110, 9112): GET and HEAD (others: 405);
  * Content-Type by extension; a strong ETag (a hash of a baked file's
@@ -38,7 +39,7 @@
  * --http-serve (serve the files on the HTTP port too, instead of
  * redirecting), --default-cert=NAME (the certificate for clients naming
  * no name served), --cache=SESSIONS (1024), --quiet (no access log),
- * --stats (the counters every 10 s).
+ * --stats (the counters every 10 s, or every --stats-every=SECONDS).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -65,21 +66,20 @@
 #define LOGLINE_MAX 256
 
 static struct {
-    unsigned long http_port, https_port, cache;
+    unsigned long http_port, https_port, cache, stats_every;
     int http_serve, quiet, stats;
     const char *default_cert;
     uint64_t handshake_ns, header_ns, keepalive_ns, send_ns;
-} opt = {80,
-         443,
-         1024,
-         0,
-         0,
-         0,
-         NULL,
-         10 * NET_SEC_NS,
-         10 * NET_SEC_NS,
-         30 * NET_SEC_NS,
-         60 * NET_SEC_NS};
+} opt = {
+    .http_port = 80,
+    .https_port = 443,
+    .cache = 1024,
+    .stats_every = 10,
+    .handshake_ns = 10 * NET_SEC_NS,
+    .header_ns = 10 * NET_SEC_NS,
+    .keepalive_ns = 30 * NET_SEC_NS,
+    .send_ns = 60 * NET_SEC_NS,
+};
 
 static struct net net;
 static struct tcp_listener l_http, l_https;
@@ -337,10 +337,21 @@ static void answer(struct conn *c, struct http_resp *r, const char *body,
     c->head_len = bw_ok(&w) ? w.len : 0;
     c->head_off = 0;
     c->file = head_only ? NULL : f;
+    c->chunk_len = 0; /* what it holds is another file's */
     c->pos = first;
     c->end = f && !head_only ? end : first;
     c->status = r->status;
     c->sent = body && !head_only ? blen : 0; /* the log's body bytes */
+    /* A small file goes out with its head, in one segment (or record). */
+    if (c->file && c->end - c->pos <= sizeof c->head - c->head_len) {
+        long k = kv_read(&kv, &c->file->e, c->pos, c->head + c->head_len,
+                         (size_t)(c->end - c->pos));
+        if (k == (long)(c->end - c->pos)) {
+            c->head_len += (size_t)k;
+            c->sent += (uint64_t)k;
+            c->pos = c->end;
+        }
+    }
     c->state = r->close ? C_CLOSE : C_SEND;
     c->pending = 1;
     c->moved = ev_now();
@@ -838,7 +849,7 @@ static void print_stats(struct ev_timer *t, void *arg)
                (unsigned long long)st.resumed, (unsigned long long)st.failed,
                (unsigned long long)st.errors);
     }
-    ev_timer_arm(t, ev_now() + 10 * NET_SEC_NS);
+    ev_timer_arm(t, ev_now() + opt.stats_every * NET_SEC_NS);
 }
 
 /* Reads "--NAME=N" into (*v) within [lo, hi]; returns 1 when (a) is that
@@ -880,7 +891,9 @@ static int parse_opts(int argc, char **argv)
             continue; /* the network's: net_config_parse() read them */
         if ((rc = num_opt(a, "--http-port", 1, 65535, &opt.http_port)) ||
             (rc = num_opt(a, "--https-port", 1, 65535, &opt.https_port)) ||
-            (rc = num_opt(a, "--cache", 0, 1000000, &opt.cache))) {
+            (rc = num_opt(a, "--cache", 0, 1000000, &opt.cache)) ||
+            (rc = num_opt(a, "--stats-every", 1, 86400, &opt.stats_every))) {
+            opt.stats |= !strncmp(a, "--stats-every=", 14);
             if (rc < 0)
                 return -1;
             continue;
@@ -921,7 +934,8 @@ int app_main(int argc, char **argv)
     struct net_config nc;
     struct tls_cert_info ci;
     struct tls_impl im;
-    char err[TAR_MSG_MAX + 64], addr[NET_IP4_STRLEN];
+    char err[TAR_MSG_MAX + 256], addr[NET_IP4_STRLEN];
+    struct kv certs;
     const char *from;
     long n;
     int rc;
@@ -958,9 +972,24 @@ int app_main(int argc, char **argv)
         printf(APP ": cannot set up TLS: %s\n", pith_strerror(rc));
         return 1;
     }
-    rc = tls_server_add_dir(&tls, "certs", opt.default_cert, err, sizeof err);
+    /* The certificates: the archive on "certs" when bound, else the
+     * baked folder certs/. */
+    rc = kv_open_tar(&certs, "certs", err, sizeof err);
+    if (rc == PITH_OK) {
+        rc = tls_server_add_kv(&tls, &certs, "", opt.default_cert, err,
+                               sizeof err);
+        kv_close(&certs);
+        from = "block certs";
+    } else if (rc == PITH_ENOENT) {
+        rc = tls_server_add_dir(&tls, "certs", opt.default_cert, err,
+                                sizeof err);
+        from = "certs/";
+    } else {
+        printf(APP ": block certs: %s\n", err);
+        return 1;
+    }
     if (rc < 0) {
-        printf(APP ": %s\n", err);
+        printf(APP ": %s: %s\n", from, err);
         return 1;
     }
     have_tls = rc > 0;
@@ -973,7 +1002,7 @@ int app_main(int argc, char **argv)
                    ci.names, ci.key_type == BR_KEYTYPE_EC ? "ecdsa" : "rsa",
                    ci.key_bits, ci.chain_len, ci.is_default ? " default" : "");
     } else {
-        printf(APP ": no certificate in certs/: serving HTTP only\n");
+        printf(APP ": no certificate in %s: serving HTTP only\n", from);
     }
 
     rc = net_init(&net, "service", &nc);
@@ -992,7 +1021,7 @@ int app_main(int argc, char **argv)
     }
     if (opt.stats) {
         ev_timer_init(&stats_timer, print_stats, NULL);
-        ev_timer_arm(&stats_timer, ev_now() + 10 * NET_SEC_NS);
+        ev_timer_arm(&stats_timer, ev_now() + opt.stats_every * NET_SEC_NS);
     }
     net_ip4_format(net_addr(&net), addr);
     if (have_tls)

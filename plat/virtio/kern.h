@@ -101,8 +101,11 @@ void *kern_alloc_pages(size_t bytes);
  * and do nothing else of note; the waiting code rechecks the queues after
  * any interrupt. (level) is 1 for level-triggered active-high inputs (PCI
  * INTx, virtio-mmio on QEMU), 0 for edge-triggered. Several devices may
- * share one gsi (each (fn) is called). Returns 0, or -1 when (gsi) is out
- * of the I/O APIC's range or no vector is left.
+ * share one gsi (each (fn) is called). Without a local APIC the 8259s
+ * route instead, and (gsi) is an ISA IRQ (0 to 15 but 2, the number PCI
+ * firmware puts in a device's interrupt line). Returns 0, or -1 when
+ * (gsi) is out of range (of the I/O APIC, or of the 8259s), no vector is
+ * left or no interrupt controller answers: the driver then polls.
  */
 int kern_irq_attach(unsigned gsi, int level, void (*fn)(void *), void *arg);
 

@@ -3,10 +3,14 @@
  * KVM's pvclock when the hypervisor offers it and otherwise by a rate
  * measured at boot against the 8254 PIT (over at least 2 ms); wall-clock time
  * from KVM's wall clock or the CMOS RTC, read once, on first use; and waiting,
- * by halting until the local APIC timer (TSC-deadline mode when the CPU
- * has it, one-shot otherwise) or a device interrupt wakes the CPU.
+ * by halting until a one-shot timer or a device interrupt wakes the CPU.
+ * The timer is the local APIC's in TSC-deadline mode when the CPU has it,
+ * its one-shot mode otherwise, and the 8254 PIT's channel 0 when there is
+ * no local APIC; pith.timer=tsc-deadline, lapic or pit on the command line
+ * picks one (when the machine has it).
  */
 #include <pith/plat.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "kern.h"
@@ -16,8 +20,15 @@
 
 /* TSC -> ns: ns = (tsc - tsc0) * mul >> 32, and the other way. */
 static uint64_t tsc0, tsc_hz, tsc2ns, ns2tsc;
-static uint64_t lapic_hz; /* one-shot mode only */
-static int tsc_deadline;
+static uint64_t lapic_hz; /* TIMER_LAPIC only */
+
+/* The timer that ends a wait; TIMER_NONE when nothing can interrupt. */
+#define TIMER_TSC_DEADLINE 0
+#define TIMER_LAPIC        1
+#define TIMER_PIT          2
+#define TIMER_NONE         3
+static const char *const timer_names[] = {"tsc-deadline", "lapic", "pit"};
+static int timer;
 
 /* KVM's pvclock (untested here: these machines have no KVM). */
 struct pvclock {
@@ -143,6 +154,17 @@ static int pit_calibrate(void)
     return 0;
 }
 
+/* The APIC timer's count, and the TSC at the middle of its reading: a
+ * read takes microseconds under emulation, 12% of the window below when
+ * only one side was timed. */
+static uint32_t lapic_count(uint64_t *tsc)
+{
+    uint64_t a = cpu_rdtsc();
+    uint32_t c = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
+    *tsc = a + (cpu_rdtsc() - a) / 2;
+    return c;
+}
+
 /* The APIC timer's rate against the TSC, over 100 us. */
 static void lapic_calibrate(void)
 {
@@ -151,32 +173,105 @@ static void lapic_calibrate(void)
 
     kern_wr32(intr_lapic + LAPIC_TMR_DIV, 0xb); /* divide by 1 */
     kern_wr32(intr_lapic + LAPIC_TMR_INIT, 0xffffffffu);
-    l0 = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
-    t0 = cpu_rdtsc();
-    do
-        t1 = cpu_rdtsc();
-    while (t1 - t0 < want);
-    l1 = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
+    l0 = lapic_count(&t0);
+    while (cpu_rdtsc() - t0 < want)
+        ;
+    l1 = lapic_count(&t1);
     kern_wr32(intr_lapic + LAPIC_TMR_INIT, 0);
     lapic_hz = (uint64_t)(l0 - l1) * tsc_hz / (t1 - t0);
 }
 
-void time_init(void)
+static void pit_intr(void *arg)
+{
+    (void)arg; /* edge-triggered: nothing to acknowledge at the PIT */
+}
+
+/* The timer pith.timer= asks for, or -1 (none, or not a timer's name). */
+static int timer_wanted(void)
+{
+    const char *line = kern_cmdline(), *p = line, *v;
+    size_t n;
+    int t;
+
+    while ((p = strstr(p, "pith.timer="))) {
+        if (p == line || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')
+            break;
+        p++;
+    }
+    if (!p)
+        return -1;
+    v = p + 11;
+    n = strcspn(v, " \t\n");
+    for (t = 0; t < TIMER_NONE; t++)
+        if (strlen(timer_names[t]) == n && !memcmp(v, timer_names[t], n))
+            return t;
+    kern_printf("virtio: pith.timer=%.*s: unknown (want tsc-deadline, lapic "
+                "or pit)\n",
+                (int)n, v);
+    return -1;
+}
+
+/*
+ * Picks the timer: the one asked for when the machine has it, else
+ * TSC-deadline, APIC one-shot, PIT in that order (the APIC's are a
+ * register write away; the PIT takes three port writes, each a VM exit
+ * under KVM, and ticks at 838 ns). Sets it up and says which it is.
+ */
+static void timer_init(void)
 {
     uint32_t r[4];
+    int have[TIMER_NONE], want = timer_wanted(), t;
 
     kern_cpuid(1, 0, r);
-    tsc_deadline = (r[2] >> 24) & 1;
+    have[TIMER_TSC_DEADLINE] = intr_mode == INTR_APIC && (r[2] >> 24) & 1;
+    have[TIMER_LAPIC] = intr_mode == INTR_APIC;
+    have[TIMER_PIT] = intr_mode != INTR_NONE && pit_ok;
+    if (want >= 0 && !have[want]) {
+        kern_printf("virtio: pith.timer=%s: not on this machine\n",
+                    timer_names[want]);
+        want = -1;
+    }
+    for (t = 0; t < TIMER_NONE && !have[t]; t++)
+        ;
+    timer = want >= 0 ? want : t;
+    if (timer == TIMER_LAPIC) {
+        lapic_calibrate();
+        if (!lapic_hz) {
+            kern_printf("virtio: cannot measure the APIC timer's rate\n");
+            timer = have[TIMER_PIT] ? TIMER_PIT : TIMER_NONE;
+        }
+    }
+    if (timer == TIMER_PIT && intr_attach_pit(pit_intr, 0) < 0) {
+        kern_printf("virtio: cannot route the PIT's interrupt\n");
+        timer = TIMER_NONE;
+    }
+    switch (timer) {
+    case TIMER_TSC_DEADLINE:
+        kern_printf("virtio: timer tsc-deadline\n");
+        break;
+    case TIMER_LAPIC:
+        kern_printf("virtio: timer lapic (one-shot, %lu kHz)\n",
+                    (unsigned long)(lapic_hz / 1000));
+        break;
+    case TIMER_PIT:
+        kern_printf("virtio: timer pit (one-shot, IRQ 0 through the %s)\n",
+                    intr_mode == INTR_APIC ? "I/O APIC" : "8259");
+        break;
+    default:
+        kern_printf("virtio: timer none (no interrupt controller): waiting "
+                    "spins\n");
+    }
+}
+
+void time_init(void)
+{
     tsc0 = cpu_rdtsc();
     if (kvm_init() < 0 && pit_calibrate() < 0)
         kern_panic("no clock to measure the TSC against (a PIT or KVM's "
                    "pvclock)");
-    if (!tsc_deadline)
-        lapic_calibrate();
-    if (!tsc_deadline && !lapic_hz)
-        kern_panic("cannot measure the APIC timer's rate");
     tsc2ns = (uint64_t)(((unsigned __int128)NS << 32) / tsc_hz);
     ns2tsc = (uint64_t)(((unsigned __int128)tsc_hz << 32) / NS);
+    timer_init();
 }
 
 uint64_t time_tsc_to_ns(uint64_t tsc)
@@ -284,17 +379,29 @@ uint64_t plat_clock_wall(void)
 
 /* ---- Waiting ------------------------------------------------------------ */
 
+/* The longest wait one arming of the PIT covers: 65535 ticks. */
+#define PIT_MAX_NS (65535 * NS / PIT_HZ)
+
 void time_arm(uint64_t deadline)
 {
     uint64_t now = plat_clock_monotonic(), wait;
 
     wait = deadline > now ? deadline - now : 0;
-    if (tsc_deadline) {
+    if (timer == TIMER_PIT) {
+        /* Mode 0: the output drops at the control word and rises, raising
+         * IRQ 0, when the count (rounded up: never early) runs out. */
+        uint64_t n = wait >= PIT_MAX_NS ? 65535 : (wait * PIT_HZ + NS - 1) / NS;
+        if (!n)
+            n = 1;             /* 0 would be 65536 */
+        kern_outb(0x43, 0x30); /* channel 0, low then high byte, mode 0 */
+        kern_outb(0x40, (uint8_t)n);
+        kern_outb(0x40, (uint8_t)(n >> 8));
+    } else if (timer == TIMER_TSC_DEADLINE) {
         uint64_t t =
             cpu_rdtsc() + (uint64_t)(((unsigned __int128)wait * ns2tsc) >> 32);
         kern_wr32(intr_lapic + LAPIC_LVT_TMR, KERN_VEC_TIMER | (2u << 17));
         cpu_wrmsr(MSR_TSC_DEADLINE, t ? t : 1);
-    } else {
+    } else if (timer == TIMER_LAPIC) {
         uint64_t n = (uint64_t)(((unsigned __int128)wait * lapic_hz) / NS);
         if (n > 0xffffffffu)
             n = 0xffffffffu; /* wakes early; plat_yield re-arms */
@@ -311,6 +418,10 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
         if (r || plat_clock_monotonic() >= deadline) {
             *ready = r;
             return;
+        }
+        if (timer == TIMER_NONE) {
+            __asm__ volatile("pause");
+            continue;
         }
         time_arm(deadline);
         /* sti's one-instruction shadow: an interrupt already pending is
