@@ -538,6 +538,29 @@ static int send_some(struct conn *c)
         if (c->file->e.data) {
             p = c->file->e.data + c->pos;
             n = c->end - c->pos > CHUNK ? CHUNK : (size_t)(c->end - c->pos);
+        } else if (c->tls && c->chunk_len == 0) {
+            /* From the archive straight into the TLS record: no copy
+             * through (chunk). */
+            void *room;
+            long k;
+            w = tls_conn_write_buf(&c->tls->c, &room);
+            if (w <= 0)
+                return moved;
+            n = c->end - c->pos > (uint64_t)w ? (size_t)w
+                                              : (size_t)(c->end - c->pos);
+            k = kv_read(&kv, &c->file->e, c->pos, room, n);
+            if (k <= 0) {
+                tls_conn_write_ack(&c->tls->c, 0);
+                printf(APP ": %s: reading '%s': %s\n", c->peer, c->file->path,
+                       pith_strerror(k < 0 ? (int)k : PITH_EIO));
+                c->state = C_CLOSE, c->end = c->pos;
+                return moved;
+            }
+            tls_conn_write_ack(&c->tls->c, (size_t)k);
+            c->pos += (uint64_t)k;
+            c->sent += (uint64_t)k;
+            moved = 1;
+            continue;
         } else {
             if (c->pos < c->chunk_at || c->pos >= c->chunk_at + c->chunk_len) {
                 long k;

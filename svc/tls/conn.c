@@ -249,6 +249,33 @@ long tls_conn_write(struct tls_conn *c, const void *data, size_t len)
     return (long)total;
 }
 
+long tls_conn_write_buf(struct tls_conn *c, void **buf)
+{
+    unsigned char *p;
+    size_t room;
+    int err = tls_conn_error(c);
+
+    *buf = NULL;
+    if (err)
+        return err;
+    if (c->closing || engine_closed(c))
+        return PITH_EINVAL;
+    settle(c);
+    if (!c->open || c->err)
+        return 0;
+    p = br_ssl_engine_sendapp_buf(eng(c), &room);
+    if (!p || !room)
+        return 0;
+    *buf = p;
+    return (long)room;
+}
+
+void tls_conn_write_ack(struct tls_conn *c, size_t n)
+{
+    if (n)
+        br_ssl_engine_sendapp_ack(eng(c), n);
+}
+
 void tls_conn_flush(struct tls_conn *c)
 {
     br_ssl_engine_flush(eng(c), 0);

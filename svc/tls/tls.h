@@ -400,6 +400,17 @@ void tls_conn_consume(struct tls_conn *c, size_t n);
  */
 long tls_conn_write(struct tls_conn *c, const void *data, size_t len);
 
+/*
+ * As tls_conn_write() without the copy: points (*buf) at the room for
+ * plaintext in (c)'s next record and returns its size, 0 (and NULL)
+ * when there is none now, or an error as tls_conn_write(). The caller
+ * writes up to that many bytes there (reading a file straight into the
+ * record), then calls tls_conn_write_ack(c, n) with the number written;
+ * no other call on (c) may come between.
+ */
+long tls_conn_write_buf(struct tls_conn *c, void **buf);
+void tls_conn_write_ack(struct tls_conn *c, size_t n);
+
 /* Seals the plaintext written so far into a record for tls_conn_out(). */
 void tls_conn_flush(struct tls_conn *c);
 

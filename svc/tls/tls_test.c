@@ -310,8 +310,20 @@ static void pump(struct client *cl, struct server_side *sv, size_t chunk)
         }
         if (sv->echo) {
             while ((len = tls_conn_peek(&sv->t, &v)) > 0) {
-                long w = tls_conn_write(&sv->t, bv_ptr(&v, 0, len),
-                                        len < chunk ? len : chunk);
+                long w;
+                if (sv->echo == 2) {
+                    /* Straight into the record: tls_conn_write_buf. */
+                    void *room;
+                    w = tls_conn_write_buf(&sv->t, &room);
+                    if (w > 0) {
+                        w = (long)min3((size_t)w, len, chunk);
+                        memcpy(room, bv_ptr(&v, 0, (size_t)w), (size_t)w);
+                        tls_conn_write_ack(&sv->t, (size_t)w);
+                    }
+                } else {
+                    w = tls_conn_write(&sv->t, bv_ptr(&v, 0, len),
+                                       len < chunk ? len : chunk);
+                }
                 if (w <= 0)
                     break;
                 tls_conn_consume(&sv->t, (size_t)w);
@@ -649,7 +661,7 @@ static unsigned char *random_bytes(size_t n)
  * records moved (chunk) bytes at a time; returns 0 when all came back
  * intact.
  */
-static int echo_through(size_t total, size_t chunk)
+static int echo_through_mode(size_t total, size_t chunk, int mode)
 {
     br_ssl_engine_context *e = &cl->cc.eng;
     unsigned char *data = random_bytes(total);
@@ -657,7 +669,7 @@ static int echo_through(size_t total, size_t chunk)
     long rounds = 0;
     int bad = 0;
 
-    sv->echo = 1;
+    sv->echo = mode;
     while (got < total && rounds++ < 10000000) {
         size_t len;
         unsigned char *p = br_ssl_engine_sendapp_buf(e, &len);
@@ -684,6 +696,11 @@ static int echo_through(size_t total, size_t chunk)
     return bad || got != total || sv->echoed != total;
 }
 
+static int echo_through(size_t total, size_t chunk)
+{
+    return echo_through_mode(total, chunk, 1);
+}
+
 /* Plaintext both ways, 1 MiB, in pieces; a small buffer. */
 static void test_data(void)
 {
@@ -692,6 +709,13 @@ static void test_data(void)
     tls_conn_release(&sv->t);
     T_CHECK(handshake("rsa.test", C_CHAPOL, NULL, 1 << 20) == 0);
     T_CHECK(echo_through(300000, 333) == 0);
+    tls_conn_release(&sv->t);
+    /* The same, written straight into the records. */
+    T_CHECK(handshake("ec.test", C_DEFAULT, NULL, 1 << 20) == 0);
+    T_CHECK(echo_through_mode(1 << 20, 1 << 20, 2) == 0);
+    tls_conn_release(&sv->t);
+    T_CHECK(handshake("ec.test", C_DEFAULT, NULL, 1 << 20) == 0);
+    T_CHECK(echo_through_mode(300000, 333, 2) == 0);
     tls_conn_release(&sv->t);
 
     /* The smallest buffer still takes the client's 16 KiB records and
@@ -750,6 +774,10 @@ static void test_backpressure(void)
     T_CHECK(n > 0 && n < 1000);
     T_CHECK(tls_conn_out(&sv->t, &v) > 0);
     T_CHECK(tls_conn_write(&sv->t, data, 1000) == 0);
+    {
+        void *room = (void *)1;
+        T_CHECK(tls_conn_write_buf(&sv->t, &room) == 0 && room == NULL);
+    }
     (void)fed;
     free(data);
     tls_conn_release(&sv->t);
