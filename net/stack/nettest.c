@@ -79,6 +79,29 @@ int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
     return PITH_OK;
 }
 
+/* The fake device offers no offloads. */
+int plat_net_offload(plat_handle_t h, uint32_t caps)
+{
+    return h == 0 && caps == 0 ? PITH_OK : PITH_EINVAL;
+}
+
+int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
+                        const uint8_t *buf, size_t len)
+{
+    if (m && (m->flags || m->gso)) {
+        nt_bad_writes++;
+        return PITH_EINVAL;
+    }
+    return plat_net_write(h, buf, len);
+}
+
+int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
+                       struct plat_net_meta *m)
+{
+    *m = (struct plat_net_meta){0};
+    return plat_net_read(h, buf, size, len);
+}
+
 int plat_net_read(plat_handle_t h, uint8_t *buf, size_t size, size_t *len)
 {
     struct nt_frame *f;
@@ -138,7 +161,7 @@ void nt_reset(void)
 int nt_up(struct net *n)
 {
     static struct net *up[8];
-    struct net_config c = {NT_ADDR, 24, NT_PEER};
+    struct net_config c = {NT_ADDR, 24, NT_PEER, 0};
     int i, rc;
 
     /* A stack left up has its timer in the event core: stop it first. */
