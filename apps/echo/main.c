@@ -205,7 +205,8 @@ static void print_stats(void)
            "dsacks=%llu undos=%llu "
            "conn_timeouts=%llu "
            "resets=%llu "
-           "refused=%llu cookies=%llu/%llu\n",
+           "refused=%llu cookies=%llu/%llu "
+           "gso=%llu/%llu rx_gso=%llu\n",
            (unsigned long long)st.tcp.conns,
            (unsigned long long)st.tcp.established,
            (unsigned long long)st.tcp.time_wait, (unsigned long long)st.tcp.mem,
@@ -220,7 +221,10 @@ static void print_stats(void)
            (unsigned long long)st.tcp.conn_resets,
            (unsigned long long)st.tcp.conn_refused,
            (unsigned long long)st.tcp.syn_cookies_ok,
-           (unsigned long long)st.tcp.syn_cookies_sent);
+           (unsigned long long)st.tcp.syn_cookies_sent,
+           (unsigned long long)st.tcp.tx_gso,
+           (unsigned long long)st.tcp.tx_gso_segs,
+           (unsigned long long)st.eth.rx_gso);
 }
 
 static void stats_tick(struct ev_timer *t, void *arg)

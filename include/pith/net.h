@@ -165,6 +165,7 @@ struct net_stats {
         uint64_t rx_not_us;    /* to another MAC, or multicast */
         uint64_t rx_ethertype; /* neither ARP nor IPv4 */
         uint64_t tx_drop;      /* refused by the device (queue full) */
+        uint64_t rx_gso;       /* frames the device merged (RX_TSO4) */
     } eth;
     struct {
         uint64_t rx;

@@ -119,6 +119,8 @@ static void net_watch(plat_handle_t h, void *arg)
             break;
         }
         v = bv_make(n->rx, len);
+        if (n->rx_meta.gso)
+            n->st.eth.rx_gso++;
         net_input(n, &v);
         n->rx_meta = (struct plat_net_meta){0};
     }
