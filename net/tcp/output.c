@@ -693,6 +693,7 @@ static void tcp_timer_fn(struct ev_timer *t, void *arg)
         tcp_conn_timer(c);
     c->busy--;
     tcp_conn_done(c);
+    n->tcp->depth--;
     tcp_kick(n);
 }
 
