@@ -35,7 +35,8 @@ extern const uint8_t nt_mac[6], nt_peer_mac[6];
  * NT_OUT_MAX kept. */
 #define NT_OUT_MAX 128
 struct nt_frame {
-    size_t len;
+    size_t len; /* a longer frame (offloads) keeps its first bytes in b */
+    struct plat_net_meta meta; /* plat_net_write_meta()'s; zero: none */
     uint8_t b[NET_RX_FRAME_MAX];
 };
 extern struct nt_frame nt_out[NT_OUT_MAX];
@@ -48,6 +49,9 @@ extern uint32_t nt_mtu; /* the device MTU net_init() will see */
 extern int nt_write_rc; /* what plat_net_write() returns */
 extern int nt_read_rc;  /* what plat_net_read() returns with no frame */
 extern int nt_entropy_rc;
+/* The offloads the device offers (PLAT_NET_CAP_*; none after nt_reset())
+ * and those the stack turned on. */
+extern uint32_t nt_caps, nt_offload;
 
 /* Resets the fakes: clock at 1 s, MTU 1500, no frames either way. */
 /* The Internet checksum of (len) bytes at (p), computed the slow way
@@ -68,11 +72,19 @@ void nt_clear(void);
  */
 int nt_up(struct net *n);
 
+/* nt_up() on a device that offers the offloads (caps); with (no_offload),
+ * as the option --no-offload. */
+int nt_up_caps(struct net *n, uint32_t caps, int no_offload);
+
 /* Queues the frame (f, len) for plat_net_read(). At most 320 wait. */
 void nt_rx_push(const void *f, size_t len);
 
 /* Hands the frame (f, len) to net_input(). */
 void nt_input(struct net *n, const void *f, size_t len);
+
+/* The same, as come from the device with the metadata (*m). */
+void nt_input_meta(struct net *n, const void *f, size_t len,
+                   const struct plat_net_meta *m);
 
 /* Makes (n) learn the peer's MAC (the peer asks for us), then
  * nt_clear(). */
