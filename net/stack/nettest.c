@@ -451,7 +451,10 @@ void nt_fuzz(const uint8_t *data, size_t size, int wrap)
     uint32_t dsts[4] = {NT_PEER, NT_OTHER, NT_FAR, 0x0a0000ff};
 
     udp_close(&sock);
-    NT_CHECK(nt_up(&n) == PITH_OK);
+    NT_CHECK(nt_up_caps(&n,
+                        PLAT_NET_CAP_CSUM | PLAT_NET_CAP_TSO4 |
+                            PLAT_NET_CAP_RX_CSUM | PLAT_NET_CAP_RX_TSO4,
+                        0) == PITH_OK);
     NT_CHECK(udp_bind(&sock, &n, 7, nt_echo_fn, NULL) == PITH_OK);
     while (bv_len(&in) > 0) {
         uint8_t op = bv_u8(&in, 0);
@@ -493,8 +496,17 @@ void nt_fuzz(const uint8_t *data, size_t size, int wrap)
                                                  : IP4_PROTO_UDP,
                             (uint16_t)len, 0, p, len);
             }
-            if (fl)
-                nt_input(&n, f, fl);
+            if (fl) {
+                /* The device's word on the checksum, from the opcode's
+                 * high bits: none, partial (at the transport header or
+                 * elsewhere), verified. */
+                struct plat_net_meta m = {0};
+                m.flags = (uint8_t)((op >> 2) & 3);
+                m.csum_start =
+                    (uint16_t)(op & 0x10 ? ETH_HLEN + IP4_HLEN : (op >> 5) * 4);
+                m.csum_offset = 6;
+                nt_input_meta(&n, f, fl, &m);
+            }
             net_kick(&n);
             break;
         }

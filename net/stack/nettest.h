@@ -134,12 +134,13 @@ long nt_out_reassemble(size_t first, size_t count, uint8_t *buf, size_t size);
 #define NT_WRAP_UDP  4 /* UDP datagram in IPv4 from the peer */
 
 /*
- * Runs the program (data, size) against a fresh stack with a UDP echo
- * socket on port 7: a sequence of chunks, each an opcode byte, a 16-bit
- * big-endian length and that many bytes (fewer at the end). Opcode % 4:
- * 0 delivers the bytes as a frame, wrapped per (wrap); 1 moves the clock
- * by length * 10 ms and runs due timers; 2 sends a UDP datagram of
- * (length) bytes to a neighbour, the gateway or far away; 3 re-learns the
+ * Runs the program (data, size) against a fresh stack, its device's
+ * offloads on, with a UDP echo socket on port 7: a sequence of chunks,
+ * each an opcode byte, a 16-bit big-endian length and that many bytes
+ * (fewer at the end). Opcode % 4: 0 delivers the bytes as a frame,
+ * wrapped per (wrap), with checksum metadata from the opcode's high bits; 1
+ * moves the clock by length * 10 ms and runs due timers; 2 sends a UDP datagram
+ * of (length) bytes to a neighbour, the gateway or far away; 3 re-learns the
  * peer. After every step it checks the stack's invariants (bounds, queue
  * accounting, frames within the MTU) and traps when one fails.
  */
