@@ -12,8 +12,9 @@
  * Options after the network's: --tcp-timeout=SECONDS gives up a
  * connection whose data stays unacknowledged, or whose peer stays silent
  * (keepalive), that long (default 120); --bulk=BYTES (default 1 GiB);
- * --nodelay turns Nagle off; --stats prints the TCP counters at exit
- * and every 10 s, or every --stats-every=SECONDS.
+ * --nodelay turns Nagle off; --stats prints the TCP counters and the
+ * drop counters of every layer ("echo: tcp ..." and "echo: drops ...")
+ * every 10 s, or every --stats-every=SECONDS or --stats-every-ms=MS.
  *
  * The bulk pattern: byte i of a connection is (i + i / 65521) mod 256,
  * so that a peer can check what it got without a copy.
@@ -236,6 +237,37 @@ static void print_stats(void)
            (unsigned long long)st.tcp.tx_gso,
            (unsigned long long)st.tcp.tx_gso_segs,
            (unsigned long long)st.eth.rx_gso);
+    /* Why input was refused, layer by layer (struct net_stats): what a
+     * test of malformed frames reads back. */
+    printf("echo: drops eth_short=%llu eth_ethertype=%llu arp_bad=%llu "
+           "ip_bad_header=%llu ip_bad_length=%llu ip_bad_checksum=%llu "
+           "ip_bad_src=%llu ip_proto=%llu ip_fragments=%llu reasm_ok=%llu "
+           "reasm_overlaps=%llu reasm_bad=%llu icmp_bad=%llu "
+           "icmp_echo_requests=%llu udp_bad=%llu udp_checksum=%llu "
+           "tcp_bad=%llu tcp_checksum=%llu tcp_no_conn=%llu "
+           "tcp_unacceptable=%llu tcp_challenge_acks=%llu tcp_rx_rst=%llu\n",
+           (unsigned long long)st.eth.rx_short,
+           (unsigned long long)st.eth.rx_ethertype,
+           (unsigned long long)st.arp.rx_bad,
+           (unsigned long long)st.ip4.rx_bad_header,
+           (unsigned long long)st.ip4.rx_bad_length,
+           (unsigned long long)st.ip4.rx_bad_checksum,
+           (unsigned long long)st.ip4.rx_bad_src,
+           (unsigned long long)st.ip4.rx_proto,
+           (unsigned long long)st.ip4.rx_fragments,
+           (unsigned long long)st.ip4.reasm_ok,
+           (unsigned long long)st.ip4.reasm_overlaps,
+           (unsigned long long)st.ip4.reasm_bad,
+           (unsigned long long)st.icmp.rx_bad,
+           (unsigned long long)st.icmp.echo_requests,
+           (unsigned long long)st.udp.rx_bad,
+           (unsigned long long)st.udp.rx_checksum,
+           (unsigned long long)st.tcp.rx_bad,
+           (unsigned long long)st.tcp.rx_checksum,
+           (unsigned long long)st.tcp.rx_no_conn,
+           (unsigned long long)st.tcp.rx_unacceptable,
+           (unsigned long long)st.tcp.challenge_acks,
+           (unsigned long long)st.tcp.rx_rst);
 }
 
 static void stats_tick(struct ev_timer *t, void *arg)
@@ -267,6 +299,13 @@ static int parse_opts(int argc, char **argv, int *stats)
                 return -1;
             }
             bulk_bytes = b;
+        } else if (strncmp(a, "--stats-every-ms=", 17) == 0) {
+            unsigned long ms = strtoul(a + 17, &end, 10);
+            if (*end || !ms || ms > 86400000) {
+                printf("echo: %s: expected milliseconds, 1..86400000\n", a);
+                return -1;
+            }
+            stats_every_ns = (uint64_t)ms * (NET_SEC_NS / 1000);
         } else if (strncmp(a, "--stats-every=", 14) == 0) {
             unsigned long s = strtoul(a + 14, &end, 10);
             if (*end || !s || s > 86400) {

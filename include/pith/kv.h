@@ -56,6 +56,8 @@ struct kv_entry {
      * files: read-only, followed by a NUL byte not counted in (size));
      * NULL when they must be read with kv_read(). */
     const uint8_t *data;
+    uint64_t mtime;  /* modification time, seconds since the epoch: the
+                        archive's; 0 (unknown) for baked files */
     uint64_t offset; /* private: where the data starts on the device */
 };
 

@@ -59,7 +59,10 @@ struct tar_entry {
     char path[TAR_PATH_MAX]; /* NUL-terminated, as described above */
     uint64_t offset;         /* of its data from the start of the archive: a
                                 multiple of TAR_BLOCK */
-    uint64_t size; /* bytes of data; offset + size <= the archive's size */
+    uint64_t size;  /* bytes of data; offset + size <= the archive's size */
+    uint64_t mtime; /* modification time, seconds since the epoch, from
+                       the header (0 when it is not a plain octal
+                       number); pax "mtime" records are not read */
 };
 
 /* The reader's state. Read (err) and (msg); the rest is private. */

@@ -109,6 +109,7 @@ static int kv_add(struct kv *kv, const struct tar_entry *t, size_t *cap,
     e = &kv->ent[kv->n++];
     e->path = (const char *)(uintptr_t)*plen;
     e->size = t->size;
+    e->mtime = t->mtime;
     e->data = NULL;
     e->offset = t->offset;
     *plen += len;
@@ -231,6 +232,7 @@ static void kv_file(size_t i, struct kv_entry *e)
     e->path = f->path;
     e->size = f->size;
     e->data = f->data;
+    e->mtime = 0;
     e->offset = 0;
 }
 

@@ -32,16 +32,10 @@ static size_t sink_room(struct sink *s)
 static void put_bytes(struct sink *s, const char *p, size_t n)
 {
     s->total += n;
-    while (n) {
-        size_t m = sink_room(s);
-        if (m == 0)
+    for (; n; n--) {
+        if (s->pos == s->cap && (!s->flush || (s->flush(s), s->pos == s->cap)))
             return;
-        if (m > n)
-            m = n;
-        memcpy(s->buf + s->pos, p, m);
-        s->pos += m;
-        p += m;
-        n -= m;
+        s->buf[s->pos++] = *p++;
     }
 }
 
@@ -158,18 +152,24 @@ static void format(struct sink *s, const char *fmt, va_list ap)
         }
 
         for (fmt++;; fmt++) {
-            if (*fmt == '-')
+            switch (*fmt) {
+            case '-':
                 sp.left = 1;
-            else if (*fmt == '+')
+                continue;
+            case '+':
                 sp.plus = 1;
-            else if (*fmt == ' ')
+                continue;
+            case ' ':
                 sp.space = 1;
-            else if (*fmt == '#')
+                continue;
+            case '#':
                 sp.alt = 1;
-            else if (*fmt == '0')
+                continue;
+            case '0':
                 sp.zero = 1;
-            else
-                break;
+                continue;
+            }
+            break;
         }
         if (*fmt == '*') {
             int w = va_arg(ap, int);

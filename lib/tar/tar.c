@@ -20,6 +20,8 @@
 #define LEN_NAME    100
 #define OFF_SIZE    124
 #define LEN_SIZE    12
+#define OFF_MTIME   136
+#define LEN_MTIME   12
 #define OFF_CHKSUM  148
 #define LEN_CHKSUM  8
 #define OFF_TYPE    156
@@ -475,6 +477,10 @@ static int header_block(struct tar_reader *r, struct bv *h, struct tar_entry *e)
                     TAR_PATH_MAX);
     e->offset = data;
     e->size = size;
+    /* The modification time only informs (HTTP's validators): one that
+     * is not plain octal (GNU's base-256 for times before 1970) is 0. */
+    if (octal(h, OFF_MTIME, LEN_MTIME, &e->mtime) < 0)
+        e->mtime = 0;
     return TAR_FILE;
 }
 

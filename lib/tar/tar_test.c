@@ -599,6 +599,9 @@ static int real_setup(void)
             fputc(real_byte(f, i), o);
         fclose(o);
     }
+    /* A known modification time, read back from every format. */
+    if (sh("find src -type f -exec touch -d @1700000000 {} +"))
+        return -1;
     return 0;
 }
 
@@ -654,6 +657,8 @@ static int real_walk(struct tar_reader *rd, size_t *nfiles)
                      (unsigned long long)e.size);
             T_CHECK(e.offset % TAR_BLOCK == 0);
             T_CHECK(e.offset + e.size <= real_len);
+            T_CHECKF(e.mtime == 1700000000, "'%s': mtime %llu", e.path,
+                     (unsigned long long)e.mtime);
             for (i = 0; i < e.size && e.offset + i < real_len; i++)
                 bad += real[e.offset + i] != real_byte(f, i);
             T_CHECKF(bad == 0, "'%s': %zu bytes wrong", e.path, bad);

@@ -7,6 +7,32 @@
 #include "../eth/eth.h"
 #include "ip4.h"
 
+/*
+ * Walks the options (o) (RFC 791 3.1): an option is one octet (End of
+ * Option List, No Operation) or a type, a length counting both, and
+ * data. End of Option List ends the walk: what follows is padding. A
+ * length below 2 or past the header is malformed, and so is the packet,
+ * as for Linux (ip_options_compile): nothing in it can be trusted to be
+ * where the header says.
+ */
+static int ip4_opts_ok(struct bv o)
+{
+    while (bv_len(&o) > 0) {
+        uint8_t type = bv_u8(&o, 0), len;
+        if (type == IP4_OPT_EOL)
+            break;
+        if (type == IP4_OPT_NOP) {
+            bv_shift(&o, 1);
+            continue;
+        }
+        len = bv_u8(&o, 1); /* past the end: bv_ok() fails below */
+        if (!bv_ok(&o) || len < 2 || len > bv_len(&o))
+            return 0;
+        bv_shift(&o, len);
+    }
+    return bv_ok(&o);
+}
+
 int ip4_parse(struct bv *v, struct ip4_hdr *h, struct bv *hdr, struct bv *data)
 {
     uint8_t vihl = bv_u8(v, IP4_OFF_VIHL);
@@ -29,6 +55,8 @@ int ip4_parse(struct bv *v, struct ip4_hdr *h, struct bv *hdr, struct bv *data)
         return PITH_ERANGE;
     *hdr = bv_sub(v, 0, h->hlen);
     *data = bv_sub(v, h->hlen, (size_t)h->len - h->hlen);
+    if (!ip4_opts_ok(bv_from(hdr, IP4_HLEN)))
+        return PITH_EPROTO;
     return PITH_OK;
 }
 

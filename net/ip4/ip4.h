@@ -34,6 +34,8 @@
 #define IP4_DF       0x4000 /* don't fragment */
 #define IP4_MF       0x2000 /* more fragments */
 #define IP4_OFF_MASK 0x1fff /* fragment offset, 8-byte units */
+#define IP4_OPT_EOL  0      /* End of Option List (RFC 791 3.1) */
+#define IP4_OPT_NOP  1      /* No Operation */
 
 #define IP4_PROTO_ICMP 1
 #define IP4_PROTO_TCP  6
@@ -89,10 +91,12 @@ struct ip4_hdr {
  * Parses the packet (v) into (*h), the view (*hdr) of its header (options
  * included) and (*data) of its payload, both borrowed from (v) and ending
  * at the total length (bytes after it, such as Ethernet padding, are not
- * in them). Returns PITH_OK; PITH_EPROTO when the version is not 4 or the
- * header length below 20; PITH_ERANGE when the header or the total length
- * does not fit in (v) or the total length is below the header length.
- * Does not verify the checksum.
+ * in them). Returns PITH_OK; PITH_EPROTO when the version is not 4, the
+ * header length below 20, or an option's length is below 2 or runs past
+ * the header (RFC 791 3.1; options are not interpreted, only walked);
+ * PITH_ERANGE when the header or the total length does not fit in (v) or
+ * the total length is below the header length. Does not verify the
+ * checksum.
  */
 int ip4_parse(struct bv *v, struct ip4_hdr *h, struct bv *hdr, struct bv *data);
 

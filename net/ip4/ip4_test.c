@@ -256,6 +256,53 @@ static void test_options_skipped(void)
     T_CHECK(bv_eq(&d, 8, "options!", 8));
 }
 
+/* RFC 791 3.1: an option's length counts its type and length octets
+ * and ends inside the header. One that does not (length 0 or 1, past the
+ * header, or no room for the length at all) makes the packet malformed:
+ * dropped as a bad header, not answered, as Linux does. */
+static void test_options_malformed(void)
+{
+    static const struct {
+        const char *why;
+        uint8_t opt[8];
+    } bad[] = {
+        {"length 0", {7, 0, 0, 0, 0, 0, 0, 0}},
+        {"length 1", {7, 1, 0, 0, 0, 0, 0, 0}},
+        {"length past the header", {7, 40, 4, 0, 0, 0, 0, 0}},
+        {"after NOPs, past the header", {1, 1, 1, 1, 0x83, 5, 4, 0}},
+        {"no room for the length", {1, 1, 1, 1, 1, 1, 1, 0x44}},
+    };
+    uint8_t opt[8 + 64];
+    size_t m, len, i;
+    struct ip4_hdr h;
+    struct bv v, hdr, d;
+
+    T_CHECK(nt_up(&n) == PITH_OK);
+    nt_learn_peer(&n);
+    m = nt_echo_msg(msg, 9, 9, "options!", 8);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(opt, 0, sizeof opt);
+        memcpy(opt + 8, msg, m);
+        len = nt_ip4(f, NT_PEER, NT_ADDR, IP4_PROTO_ICMP, 1, 0, opt, 8 + m);
+        f[ETH_HLEN] = 0x47; /* the 8 bytes before the message: options */
+        memcpy(f + ETH_HLEN + 20, bad[i].opt, 8);
+        fix_csum(f);
+        v = bv_make(f + ETH_HLEN, len - ETH_HLEN);
+        T_CHECKF(ip4_parse(&v, &h, &hdr, &d) == PITH_EPROTO, "%s", bad[i].why);
+        nt_input(&n, f, len);
+        T_CHECKF(nt_nout == 0 && stats().ip4.rx_bad_header == i + 1 &&
+                     stats().icmp.rx == 0,
+                 "%s: %zu frames out, %llu bad headers", bad[i].why, nt_nout,
+                 (unsigned long long)stats().ip4.rx_bad_header);
+    }
+    /* Options that end exactly at the header's end, then one with a
+     * length the walk skips without knowing it: still ours. */
+    memcpy(f + ETH_HLEN + 20, "\x01\x83\x07\x04\0\0\0\0", 8);
+    fix_csum(f);
+    nt_input(&n, f, len);
+    T_CHECK(nt_nout == 1 && stats().icmp.echo_replies == 1);
+}
+
 static void test_route(void)
 {
     struct net_config c = {NT_ADDR, 24, 0, 0};
@@ -544,6 +591,7 @@ int main(void)
     T_RUN(test_parse_rejects);
     T_RUN(test_rfc1122_input_checks);
     T_RUN(test_options_skipped);
+    T_RUN(test_options_malformed);
     T_RUN(test_route);
     T_RUN(test_rfc791_fragmentation);
     T_RUN(test_fragmentation_small_mtu_and_arp_queue);

@@ -74,12 +74,14 @@ mb_entry32:
 
 common32:
         cld
-        /* Zero .bss (the early page tables and the stacks live there). */
+        /* Zero .bss (the early page tables live there), four bytes a
+         * step: under emulation each step of a rep is a turn of a loop. */
         movl $__bss_start, %edi
         movl $__bss_zero_end, %ecx
         subl %edi, %ecx
+        shrl $2, %ecx
         xorl %eax, %eax
-        rep stosb
+        rep stosl
         movl %esi, boot_proto
         movl %ebx, boot_info
 

@@ -85,9 +85,11 @@ static inline void kern_rmb(void)
 /*
  * Returns (bytes) rounded up to whole 4 KiB pages of zeroed, physically
  * contiguous, identity-mapped, non-executable memory, for virtqueues and
- * device buffers. Never freed. Call it only before plat_main() starts
- * (from kern_devices_init()): what is left afterwards becomes the heap.
- * Panics when memory runs out.
+ * device buffers. Never freed. Before plat_main() starts (from
+ * kern_devices_init()) it panics when memory runs out; what is left then
+ * becomes the heap, but for a few pages kept for devices started on
+ * first use, from which it serves later calls and returns NULL when they
+ * do not suffice.
  */
 void *kern_alloc_pages(size_t bytes);
 
@@ -101,8 +103,11 @@ void *kern_alloc_pages(size_t bytes);
  * and do nothing else of note; the waiting code rechecks the queues after
  * any interrupt. (level) is 1 for level-triggered active-high inputs (PCI
  * INTx, virtio-mmio on QEMU), 0 for edge-triggered. Several devices may
- * share one gsi (each (fn) is called). Returns 0, or -1 when (gsi) is out
- * of the I/O APIC's range or no vector is left.
+ * share one gsi (each (fn) is called). Without a local APIC the 8259s
+ * route instead, and (gsi) is an ISA IRQ (0 to 15 but 2, the number PCI
+ * firmware puts in a device's interrupt line). Returns 0, or -1 when
+ * (gsi) is out of range (of the I/O APIC, or of the 8259s), no vector is
+ * left or no interrupt controller answers: the driver then polls.
  */
 int kern_irq_attach(unsigned gsi, int level, void (*fn)(void *), void *arg);
 
@@ -125,6 +130,20 @@ void kern_panic(const char *fmt, ...)
  */
 const char *kern_cmdline(void);
 
+/*
+ * The first word of the command line that is (name), or (name) followed
+ * by '=': returns what follows the '=' ("" for the bare word) and its
+ * length in (*len); NULL when there is no such word.
+ */
+const char *kern_cmdline_arg(const char *name, size_t *len);
+
+/*
+ * Adds to the command line the device tokens the VMM left elsewhere
+ * (QEMU microvm's virtio_mmio.device= ones, in fw_cfg on its multiboot
+ * path). Called before the devices are looked for; does its work once.
+ */
+void kern_cmdline_devices(void);
+
 /* CPUID leaf (leaf, subleaf) into r[0..3] = eax, ebx, ecx, edx. */
 static inline void kern_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -139,11 +158,13 @@ static inline void kern_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
  * Finds the virtio devices (PCI bus 0 and up through configuration
  * mechanism #1; MMIO transports from the command line's
  * virtio_mmio.device= tokens), binds them to the manifest's devices and
- * sets them up. Called once at boot, before plat_main(). A declared
- * device with nothing to bind is left out (its acquire fails with
- * PITH_ENOENT), as on the other targets. The clock is not running yet
- * (the TSC is being measured across the boot): bound any wait by a count
- * of tries, not by time.
+ * sets them up, with the entropy device. Called once at boot, before
+ * plat_main(). A declared device with nothing to bind is left out (its
+ * acquire fails with PITH_ENOENT), as on the other targets. When the
+ * manifest declares no device it looks for nothing: the entropy device
+ * is then found and started by the first plat_entropy(). The clock is
+ * not running yet (the TSC is being measured across the boot): bound any
+ * wait by a count of tries, not by time.
  */
 void kern_devices_init(void);
 

@@ -3,9 +3,9 @@
  * The order matters: the stack protector's canary before any checked
  * function, the console before anything can fail, the boot information
  * before memory is handed out, page tables before devices. The TSC is
- * measured against the PIT across all of it (time_start, time_init), so
- * the boot waits for no clock of its own; drivers setting up devices
- * must not use the clock yet.
+ * measured against the PIT across all of it (time_start, which cannot
+ * fail, first; then time_init), so the boot waits for no clock of its
+ * own; drivers setting up devices must not use the clock yet.
  */
 #include <pith/plat.h>
 #include <string.h>
@@ -24,22 +24,17 @@ static int platform_token(const char *w, size_t n)
            (n > 5 && !memcmp(w, "pith.", 5));
 }
 
-static int has_token(const char *line, const char *tok)
-{
-    size_t n = strlen(tok);
-    const char *p = line;
-    while ((p = strstr(p, tok))) {
-        if ((p == line || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return 1;
-        p += n;
-    }
-    return 0;
-}
+/* Tokens of `pith run` that ask the platform for something. */
+#define ARG_BOOT_TIME     1u /* pith.boot-time: say how long the boot took */
+#define ARG_DEBUG_CMDLINE 2u /* pith.debug-cmdline: print the command line */
 
-/* Copies the app's words of (line) into (out), single-spaced. */
-static void app_args(const char *line, char *out, size_t size)
+/* Copies the app's words of (line) into (out), single-spaced; returns
+ * the ARG_* tokens among the others. One pass: each piece of code the
+ * boot runs is translated first under emulation (docs/BENCHMARKS.md). */
+static unsigned app_args(const char *line, char *out, size_t size)
 {
     size_t o = 0;
+    unsigned args = 0;
     while (*line) {
         const char *w;
         size_t n;
@@ -49,8 +44,15 @@ static void app_args(const char *line, char *out, size_t size)
         while (*line && *line != ' ' && *line != '\t' && *line != '\n')
             line++;
         n = (size_t)(line - w);
-        if (!n || platform_token(w, n))
+        if (!n)
             continue;
+        if (platform_token(w, n)) {
+            if (n == 14 && !memcmp(w, "pith.boot-time", 14))
+                args |= ARG_BOOT_TIME;
+            else if (n == 18 && !memcmp(w, "pith.debug-cmdline", 18))
+                args |= ARG_DEBUG_CMDLINE;
+            continue;
+        }
         if (o + n + 2 > size)
             break; /* cannot happen: (out) is as large as the line */
         if (o)
@@ -59,6 +61,7 @@ static void app_args(const char *line, char *out, size_t size)
         o += n;
     }
     out[o] = '\0';
+    return args;
 }
 
 static uint64_t canary_seed(void)
@@ -88,12 +91,13 @@ __attribute__((no_stack_protector)) void kern_main(uint32_t proto,
     static char args[4096];
     static struct plat_start_info si;
     uint64_t c = canary_seed();
+    unsigned flags;
 
     kern_tcb[0] = (uint64_t)(uintptr_t)kern_tcb;
     kern_tcb[5] = c & ~0xffull; /* a zero byte stops string overruns */
 
-    console_init();
     time_start();
+    console_init();
     if (proto == BOOT_NONE)
         kern_panic("started by an unknown loader (neither PVH nor "
                    "multiboot)");
@@ -104,16 +108,16 @@ __attribute__((no_stack_protector)) void kern_main(uint32_t proto,
     kern_devices_init();
     time_init();
 
-    app_args(kern_cmdline(), args, sizeof args);
+    flags = app_args(kern_cmdline(), args, sizeof args);
     si.cmdline = args;
     mem_heap(&si.heap_start, &si.heap_size);
-    if (has_token(kern_cmdline(), "pith.boot-time"))
+    if (flags & ARG_BOOT_TIME)
         kern_printf(
             "pith: boot took %lu us (first instruction to "
             "plat_main, %s)\n",
             (unsigned long)(time_cycles_ns(cpu_rdtsc() - boot_tsc) / 1000),
             proto == BOOT_PVH ? "PVH" : "multiboot");
-    if (has_token(kern_cmdline(), "pith.debug-cmdline"))
+    if (flags & ARG_DEBUG_CMDLINE)
         kern_printf("pith: command line: %s\n", kern_cmdline());
     plat_exit(plat_main(&si));
 }

@@ -6,9 +6,10 @@
  * The image is loaded at 1 MiB inside one usable RAM region; everything
  * in that region above the image is ours: first pages for page tables
  * and virtqueues (kern_alloc_pages), then, once plat_main() is about to
- * run, the heap. Loaders put their own data low (PVH) or right after the
- * image (QEMU's multiboot puts the command line there): those bytes are
- * copied out first and zeroed.
+ * run, a few pages for devices started on first use and the heap.
+ * Loaders put their own data low (PVH) or right after the image (QEMU's
+ * multiboot puts the command line there): those bytes are copied out
+ * first and zeroed.
  */
 #include <string.h>
 
@@ -44,11 +45,41 @@ struct mb_info {
 static char cmdline[4096];
 uintptr_t virtio_heap_start, virtio_heap_end;
 static uintptr_t next_page, region_end, dirty_end;
-static int heap_given;
+static int heap_given, multiboot;
+
+/* Pages kept from the heap for devices started on first use (the entropy
+ * device: one queue of 8, two pages, or more with legacy PCI's layout). */
+#define LATE_PAGES 4
+static uintptr_t late_page, late_end;
 
 const char *kern_cmdline(void)
 {
     return cmdline;
+}
+
+/* Word by word, without strstr: code run once is slow to run under
+ * emulation (docs/BENCHMARKS.md, virtio), and the two-way search is a
+ * lot of code. */
+const char *kern_cmdline_arg(const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    const char *p = cmdline, *w;
+
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        if (!*p)
+            return NULL;
+        w = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+        if ((size_t)(p - w) >= n && !memcmp(w, name, n) &&
+            (w + n == p || w[n] == '=')) {
+            w += w + n == p ? n : n + 1;
+            *len = (size_t)(p - w);
+            return w;
+        }
+    }
 }
 
 /* Takes the region [base, base + size) if it holds the image. */
@@ -74,11 +105,15 @@ static void take_cmdline(uint64_t paddr, int skip_first_word)
         while (*s == ' ')
             s++;
     }
-    n = strlen(s);
-    if (n >= sizeof cmdline)
-        kern_panic("the command line is longer than %zu bytes",
-                   sizeof cmdline - 1);
-    memcpy(cmdline, s, n + 1);
+    /* A byte at a time: a few blocks for TCG to translate, where strlen
+     * and an inlined memcpy of any length made twenty. */
+    for (n = 0; s[n]; n++) {
+        if (n == sizeof cmdline - 1)
+            kern_panic("the command line is longer than %zu bytes",
+                       sizeof cmdline - 1);
+        cmdline[n] = s[n];
+    }
+    cmdline[n] = '\0';
     if ((uintptr_t)s + n + 1 > dirty_end)
         dirty_end = (uintptr_t)s + n + 1;
 }
@@ -88,8 +123,8 @@ static void take_cmdline(uint64_t paddr, int skip_first_word)
  * microvm adds its virtio_mmio.device= tokens only to the copy in fw_cfg
  * (the firmware configuration device at ports 0x510-0x51b): take those
  * from there, in one DMA transfer (every port access is an exit to the
- * VMM, and a slow one under TCG). Elsewhere (no fw_cfg, no DMA, no such
- * tokens) nothing changes.
+ * VMM, and a slow one under TCG), when the devices are first looked for.
+ * Elsewhere (no fw_cfg, no DMA, no such tokens) nothing changes.
  */
 #define FW_CFG_PORT_SEL     0x510
 #define FW_CFG_PORT_DATA    0x511
@@ -140,17 +175,22 @@ static int fw_cfg_dma_read(uint16_t sel, void *buf, uint32_t len)
     return -1;
 }
 
-static void fw_cfg_mmio_tokens(void)
+void kern_cmdline_devices(void)
 {
     static char fw[sizeof cmdline];
-    size_t have = strlen(cmdline);
+    static int done;
+    size_t have;
     char *p;
 
+    if (done || !multiboot || kern_cmdline_arg("virtio_mmio.device", &have))
+        return;
+    done = 1;
     if (fw_cfg_port32(FW_CFG_SIGNATURE) != 0x554d4551u || /* "QEMU" */
         !(fw_cfg_port32(FW_CFG_ID) & 2) ||                /* DMA */
         fw_cfg_dma_read(FW_CFG_CMDLINE_DATA, fw, sizeof fw - 1) < 0)
         return;
     fw[sizeof fw - 1] = '\0';
+    have = strlen(cmdline);
     for (p = fw; (p = strstr(p, "virtio_mmio.device="));) {
         size_t n = strcspn(p, " ");
         if ((p == fw || p[-1] == ' ') && have + n + 2 <= sizeof cmdline) {
@@ -183,8 +223,7 @@ void mem_init(uint32_t proto, uint32_t info)
         const struct mb_info *mb = (const void *)(uintptr_t)info;
         if (mb->flags & MB_INFO_CMDLINE)
             take_cmdline(mb->cmdline, 1);
-        if (!strstr(cmdline, "virtio_mmio.device="))
-            fw_cfg_mmio_tokens();
+        multiboot = 1;
         if (mb->flags & MB_INFO_MMAP) {
             uintptr_t p = mb->mmap_addr, end = p + mb->mmap_length;
             while (p + 24 <= end) {
@@ -216,8 +255,12 @@ void *kern_alloc_pages(size_t bytes)
     uintptr_t p = next_page;
     size_t n = (bytes + PAGE - 1) & ~(PAGE - 1);
 
-    if (heap_given)
-        kern_panic("kern_alloc_pages after the heap was handed out");
+    if (heap_given) {
+        if (n > late_end - late_page)
+            return NULL;
+        late_page += n;
+        return (void *)(late_page - n);
+    }
     if (n > region_end - p)
         kern_panic("out of memory at boot (%zu bytes more wanted)", n);
     next_page += n;
@@ -226,8 +269,12 @@ void *kern_alloc_pages(size_t bytes)
 
 void mem_heap(uintptr_t *start, size_t *size)
 {
+    late_page = next_page;
+    late_end = next_page + LATE_PAGES * PAGE;
+    if (late_end > region_end)
+        late_end = late_page; /* no room: nothing starts late */
     heap_given = 1;
-    virtio_heap_start = next_page;
+    virtio_heap_start = late_end;
     virtio_heap_end = region_end & ~(PAGE - 1);
     *start = virtio_heap_start;
     *size = virtio_heap_end - virtio_heap_start;

@@ -125,6 +125,12 @@ static int cpu_entropy(uint8_t *buf, size_t len)
 
 int plat_entropy(uint8_t *buf, size_t len)
 {
+    static int looked;
+
+    if (!looked) {
+        looked = 1;
+        vdev_entropy_late();
+    }
     if (rng.dev && !rng.broken && rng_virtio(buf, len) == 0)
         return PITH_OK;
     return cpu_entropy(buf, len);

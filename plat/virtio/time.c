@@ -1,12 +1,17 @@
 /*
  * The virtio target's time: a monotonic clock from the TSC, scaled by
  * KVM's pvclock when the hypervisor offers it and otherwise by a rate
- * measured at boot against the 8254 PIT (over at least 2 ms); wall-clock time
+ * measured at boot against the 8254 PIT (over at least 1 ms); wall-clock time
  * from KVM's wall clock or the CMOS RTC, read once, on first use; and waiting,
- * by halting until the local APIC timer (TSC-deadline mode when the CPU
- * has it, one-shot otherwise) or a device interrupt wakes the CPU.
+ * by halting until a one-shot timer or a device interrupt wakes the CPU.
+ * The timer is the local APIC's in TSC-deadline mode when the CPU has it,
+ * its one-shot mode otherwise, and the 8254 PIT's channel 0 when there is
+ * no local APIC, chosen and set up at the first wait; pith.timer=
+ * tsc-deadline, lapic or pit on the command line picks one (when the
+ * machine has it).
  */
 #include <pith/plat.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "kern.h"
@@ -16,8 +21,15 @@
 
 /* TSC -> ns: ns = (tsc - tsc0) * mul >> 32, and the other way. */
 static uint64_t tsc0, tsc_hz, tsc2ns, ns2tsc;
-static uint64_t lapic_hz; /* one-shot mode only */
-static int tsc_deadline;
+static uint64_t lapic_hz; /* TIMER_LAPIC only */
+
+/* The timer that ends a wait; TIMER_NONE when nothing can interrupt. */
+#define TIMER_TSC_DEADLINE 0
+#define TIMER_LAPIC        1
+#define TIMER_PIT          2
+#define TIMER_NONE         3
+static const char *const timer_names[] = {"tsc-deadline", "lapic", "pit"};
+static int timer;
 
 /* KVM's pvclock (untested here: these machines have no KVM). */
 struct pvclock {
@@ -93,54 +105,100 @@ static unsigned pit_count(void)
 
 /*
  * The TSC's rate, measured against the PIT over the whole of the boot
- * instead of a wait of its own: time_start() notes the TSC and the PIT's
+ * instead of a wait of its own: time_start() reads the TSC and the PIT's
  * channel 0 (counting down from 0xffff in mode 0, 838 ns a tick, its
  * interrupt masked) at the start, time_init() again at the end, waiting
- * only for what is missing of 2386 ticks (2 ms) when the boot was
+ * only for what is missing of PIT_WINDOW ticks when the boot was
  * quicker. The window must stay under one turn of the counter (55 ms).
+ *
+ * Each reading of the PIT is three port accesses, microseconds under
+ * emulation, so the TSC is read on both sides of it and the middle
+ * taken; a reading that took much longer than the quickest (the VMM's
+ * thread was descheduled in between) is not used. Both readings come
+ * from code already run once: the first run of a piece of code is
+ * translated under TCG, and a TSC read after it is late by that much
+ * (it put the rate 0.3% high when the end of the window was read by
+ * code run for the first time).
  */
 #define PIT_HZ     1193182ull
-#define PIT_WINDOW 2386
-static uint64_t pit_t0;
+#define PIT_WINDOW 1193 /* 1 ms */
+#define PIT_TRIES  100000000
+static uint64_t pit_t0, pit_took;
 static unsigned pit_c0;
 static int pit_ok;
 
+struct pit_sample {
+    unsigned c;   /* the count */
+    uint64_t tsc; /* the TSC in the middle of its reading */
+    uint64_t took;
+};
+
+static void pit_read(struct pit_sample *s)
+{
+    uint64_t a = cpu_rdtsc();
+    s->c = pit_count();
+    s->took = cpu_rdtsc() - a;
+    s->tsc = a + s->took / 2;
+}
+
 void time_start(void)
 {
-    unsigned c;
-    long spin;
+    struct pit_sample s, first;
+    unsigned i;
 
     kern_outb(0x43, 0x30); /* channel 0, low then high byte, mode 0 */
     kern_outb(0x40, 0xff);
     kern_outb(0x40, 0xff);
-    c = pit_count();
-    for (spin = 100000; spin > 0 && pit_count() == c; spin--)
-        ;
-    if (!spin)
-        return;           /* no PIT: nothing counts */
-    pit_c0 = pit_count(); /* just after an edge */
-    pit_t0 = cpu_rdtsc();
+    pit_read(&first);
+    for (i = 0; i < 100000; i++) {
+        pit_read(&s);
+        if (s.c != first.c)
+            break;
+    }
+    if (i == 100000)
+        return; /* no PIT: nothing counts */
+    /* The quickest of a few readings. */
+    for (i = 0; i < 4; i++) {
+        if (i == 0 || s.took < pit_took) {
+            pit_c0 = s.c;
+            pit_t0 = s.tsc;
+            pit_took = s.took;
+        }
+        pit_read(&s);
+    }
     pit_ok = 1;
 }
 
 static int pit_calibrate(void)
 {
-    unsigned c;
-    uint64_t t1;
+    struct pit_sample s;
     long spin;
 
     if (!pit_ok)
         return -1;
-    for (spin = 100000000; spin > 0; spin--) {
-        c = pit_count();
-        if (c <= pit_c0 && pit_c0 - c >= PIT_WINDOW)
+    for (spin = PIT_TRIES; spin > 0; spin--) {
+        pit_read(&s);
+        if (s.c <= pit_c0 && pit_c0 - s.c >= PIT_WINDOW &&
+            s.took <= 2 * pit_took)
             break;
+        if (s.took < pit_took)
+            pit_took = s.took;
     }
-    t1 = cpu_rdtsc();
     if (!spin)
         return -1;
-    tsc_hz = (t1 - pit_t0) * PIT_HZ / (pit_c0 - c);
+    tsc_hz = (s.tsc - pit_t0) * PIT_HZ / (pit_c0 - s.c);
     return 0;
+}
+
+/* The APIC timer's count, and the TSC at the middle of its reading: a
+ * read takes microseconds under emulation, 12% of the window below when
+ * only one side was timed. */
+static uint32_t lapic_count(uint64_t *tsc)
+{
+    uint64_t a = cpu_rdtsc();
+    uint32_t c = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
+    *tsc = a + (cpu_rdtsc() - a) / 2;
+    return c;
 }
 
 /* The APIC timer's rate against the TSC, over 100 us. */
@@ -151,30 +209,98 @@ static void lapic_calibrate(void)
 
     kern_wr32(intr_lapic + LAPIC_TMR_DIV, 0xb); /* divide by 1 */
     kern_wr32(intr_lapic + LAPIC_TMR_INIT, 0xffffffffu);
-    l0 = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
-    t0 = cpu_rdtsc();
-    do
-        t1 = cpu_rdtsc();
-    while (t1 - t0 < want);
-    l1 = kern_rd32(intr_lapic + LAPIC_TMR_CUR);
+    l0 = lapic_count(&t0);
+    while (cpu_rdtsc() - t0 < want)
+        ;
+    l1 = lapic_count(&t1);
     kern_wr32(intr_lapic + LAPIC_TMR_INIT, 0);
     lapic_hz = (uint64_t)(l0 - l1) * tsc_hz / (t1 - t0);
 }
 
-void time_init(void)
+static void pit_intr(void *arg)
+{
+    (void)arg; /* edge-triggered: nothing to acknowledge at the PIT */
+}
+
+/* The timer pith.timer= asks for, or -1 (none, or not a timer's name). */
+static int timer_wanted(void)
+{
+    size_t n;
+    const char *v = kern_cmdline_arg("pith.timer", &n);
+    int t;
+
+    if (!v)
+        return -1;
+    for (t = 0; t < TIMER_NONE; t++)
+        if (strlen(timer_names[t]) == n && !memcmp(v, timer_names[t], n))
+            return t;
+    kern_printf("virtio: pith.timer=%.*s: unknown (want tsc-deadline, lapic "
+                "or pit)\n",
+                (int)n, v);
+    return -1;
+}
+
+/*
+ * Picks the timer: the one asked for when the machine has it, else
+ * TSC-deadline, APIC one-shot, PIT in that order (the APIC's are a
+ * register write away; the PIT takes three port writes, each a VM exit
+ * under KVM, and ticks at 838 ns). Sets it up and says which it is. Done
+ * at the first wait, not at boot: an image that never waits (one that
+ * runs and exits) is spared measuring the APIC timer, 100 us and more
+ * under emulation.
+ */
+static void timer_init(void)
 {
     uint32_t r[4];
+    int have[TIMER_NONE], want = timer_wanted(), t;
 
     kern_cpuid(1, 0, r);
-    tsc_deadline = (r[2] >> 24) & 1;
+    have[TIMER_TSC_DEADLINE] = intr_mode == INTR_APIC && (r[2] >> 24) & 1;
+    have[TIMER_LAPIC] = intr_mode == INTR_APIC;
+    have[TIMER_PIT] = intr_mode != INTR_NONE && pit_ok;
+    if (want >= 0 && !have[want]) {
+        kern_printf("virtio: pith.timer=%s: not on this machine\n",
+                    timer_names[want]);
+        want = -1;
+    }
+    for (t = 0; t < TIMER_NONE && !have[t]; t++)
+        ;
+    timer = want >= 0 ? want : t;
+    if (timer == TIMER_LAPIC) {
+        lapic_calibrate();
+        if (!lapic_hz) {
+            kern_printf("virtio: cannot measure the APIC timer's rate\n");
+            timer = have[TIMER_PIT] ? TIMER_PIT : TIMER_NONE;
+        }
+    }
+    if (timer == TIMER_PIT && intr_attach_pit(pit_intr, 0) < 0) {
+        kern_printf("virtio: cannot route the PIT's interrupt\n");
+        timer = TIMER_NONE;
+    }
+    switch (timer) {
+    case TIMER_TSC_DEADLINE:
+        kern_printf("virtio: timer tsc-deadline\n");
+        break;
+    case TIMER_LAPIC:
+        kern_printf("virtio: timer lapic (one-shot, %lu kHz)\n",
+                    (unsigned long)(lapic_hz / 1000));
+        break;
+    case TIMER_PIT:
+        kern_printf("virtio: timer pit (one-shot, IRQ 0 through the %s)\n",
+                    intr_mode == INTR_APIC ? "I/O APIC" : "8259");
+        break;
+    default:
+        kern_printf("virtio: timer none (no interrupt controller): waiting "
+                    "spins\n");
+    }
+}
+
+void time_init(void)
+{
     tsc0 = cpu_rdtsc();
     if (kvm_init() < 0 && pit_calibrate() < 0)
         kern_panic("no clock to measure the TSC against (a PIT or KVM's "
                    "pvclock)");
-    if (!tsc_deadline)
-        lapic_calibrate();
-    if (!tsc_deadline && !lapic_hz)
-        kern_panic("cannot measure the APIC timer's rate");
     tsc2ns = (uint64_t)(((unsigned __int128)NS << 32) / tsc_hz);
     ns2tsc = (uint64_t)(((unsigned __int128)tsc_hz << 32) / NS);
 }
@@ -284,17 +410,29 @@ uint64_t plat_clock_wall(void)
 
 /* ---- Waiting ------------------------------------------------------------ */
 
+/* The longest wait one arming of the PIT covers: 65535 ticks. */
+#define PIT_MAX_NS (65535 * NS / PIT_HZ)
+
 void time_arm(uint64_t deadline)
 {
     uint64_t now = plat_clock_monotonic(), wait;
 
     wait = deadline > now ? deadline - now : 0;
-    if (tsc_deadline) {
+    if (timer == TIMER_PIT) {
+        /* Mode 0: the output drops at the control word and rises, raising
+         * IRQ 0, when the count (rounded up: never early) runs out. */
+        uint64_t n = wait >= PIT_MAX_NS ? 65535 : (wait * PIT_HZ + NS - 1) / NS;
+        if (!n)
+            n = 1;             /* 0 would be 65536 */
+        kern_outb(0x43, 0x30); /* channel 0, low then high byte, mode 0 */
+        kern_outb(0x40, (uint8_t)n);
+        kern_outb(0x40, (uint8_t)(n >> 8));
+    } else if (timer == TIMER_TSC_DEADLINE) {
         uint64_t t =
             cpu_rdtsc() + (uint64_t)(((unsigned __int128)wait * ns2tsc) >> 32);
         kern_wr32(intr_lapic + LAPIC_LVT_TMR, KERN_VEC_TIMER | (2u << 17));
         cpu_wrmsr(MSR_TSC_DEADLINE, t ? t : 1);
-    } else {
+    } else if (timer == TIMER_LAPIC) {
         uint64_t n = (uint64_t)(((unsigned __int128)wait * lapic_hz) / NS);
         if (n > 0xffffffffu)
             n = 0xffffffffu; /* wakes early; plat_yield re-arms */
@@ -306,11 +444,21 @@ void time_arm(uint64_t deadline)
 
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
+    static int timer_set;
+
+    if (!timer_set) {
+        timer_set = 1;
+        timer_init();
+    }
     for (;;) {
         plat_handle_set_t r = kern_net_ready();
         if (r || plat_clock_monotonic() >= deadline) {
             *ready = r;
             return;
+        }
+        if (timer == TIMER_NONE) {
+            __asm__ volatile("pause");
+            continue;
         }
         time_arm(deadline);
         /* sti's one-instruction shadow: an interrupt already pending is

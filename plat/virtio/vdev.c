@@ -2,7 +2,8 @@
  * The virtio devices found, bound to the manifest: the i-th virtio-net
  * device in discovery order to the manifest's i-th net device (unless a
  * pith.net.NAME=MAC token names the NIC), the i-th virtio-blk device to
- * the i-th block device, the first virtio-rng device to plat_entropy().
+ * the i-th block device, the first virtio-rng device to plat_entropy()
+ * (at boot, or on its first call when the manifest names no device).
  * Discovery order is PCI (bus, slot, function; bridges where they sit),
  * then MMIO transports in command-line order, which is the order of the
  * VMM's -device options on QEMU pc, q35 and microvm and the order of
@@ -106,6 +107,11 @@ int vdev_queue(struct vdev *d, unsigned q, struct virtq *vq, unsigned want,
     if (ndesc > size)
         ndesc = size;
     mem = kern_alloc_pages(virtq_bytes(size));
+    if (!mem) {
+        kern_printf("virtio: %s: no memory for queue %u of %u\n", d->where, q,
+                    size);
+        return -1;
+    }
     if (virtq_init(vq, size, ndesc, mem,
                    (d->features & VIRTIO_F_EVENT_IDX) != 0) < 0 ||
         d->ops->queue_setup(d, q, vq) < 0) {
@@ -298,25 +304,57 @@ static void vdev_bind_blocks(uint8_t bind[PITH_MFT_DEV_MAX],
                         devs[i].where);
 }
 
-void kern_devices_init(void)
-{
-    uint8_t bind[PITH_MFT_DEV_MAX], taken[VDEV_MAX] = {0};
-    unsigned i, m;
-    int rng = 0;
+static int scanned;
 
+static void vdev_scan(void)
+{
+    scanned = 1;
+    kern_cmdline_devices();
     pci_scan();
     mmio_scan(kern_cmdline());
     if (dropped)
         kern_printf("virtio: %u devices beyond the first %u ignored\n", dropped,
                     VDEV_MAX);
+}
+
+/* Starts the first entropy device that takes it; returns its index, or
+ * -1 when none does. */
+static int vdev_entropy(void)
+{
+    unsigned i;
+
+    for (i = 0; i < ndevs; i++)
+        if (devs[i].type == VIRTIO_ID_ENTROPY && rng_attach(&devs[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+void vdev_entropy_late(void)
+{
+    if (scanned)
+        return; /* the boot did it */
+    vdev_scan();
+    vdev_entropy();
+}
+
+void kern_devices_init(void)
+{
+    uint8_t bind[PITH_MFT_DEV_MAX], taken[VDEV_MAX] = {0};
+    unsigned i, m;
+    int rng;
+
+    /* An image without devices touches none at boot: under emulation
+     * the scan and the drivers' first run cost more than the rest of
+     * the boot (docs/BENCHMARKS.md, virtio). */
+    if (pith_mft.ndev == 0)
+        return;
+    vdev_scan();
     for (i = 0; i < ndevs; i++)
         vdev_probe(&devs[i]);
     /* Entropy first: a NIC without a MAC of its own gets a random one. */
-    for (i = 0; i < ndevs && !rng; i++)
-        if (devs[i].type == VIRTIO_ID_ENTROPY && rng_attach(&devs[i]) == 0) {
-            rng = 1;
-            taken[i] = 1;
-        }
+    rng = vdev_entropy();
+    if (rng >= 0)
+        taken[rng] = 1;
     memset(bind, VDEV_NONE, sizeof bind);
     vdev_bind_nets(bind, taken);
     vdev_bind_blocks(bind, taken);

@@ -111,7 +111,8 @@ int vdev_negotiate(struct vdev *d, uint64_t want);
 /*
  * Sets up queue (q) of (d) with at most (want) entries (a power of 2),
  * of which (ndesc) descriptors at most are used, in fresh pages. Returns
- * 0, or -1 when the queue is missing or unusable.
+ * 0, or -1 when the queue is missing or unusable or no memory is left
+ * for it.
  */
 int vdev_queue(struct vdev *d, unsigned q, struct virtq *vq, unsigned want,
                unsigned ndesc);
@@ -136,6 +137,13 @@ static inline void vdev_kick(struct vdev *d, unsigned q, struct virtq *vq)
 /* How long a polling driver waits for a device that makes no progress
  * before it gives up on it (nanoseconds). */
 #define VDEV_POLL_NS 30000000000ull
+
+/*
+ * Called by plat_entropy() the first time: when the boot looked for no
+ * device (the manifest declares none), looks for them now and starts the
+ * first entropy device (rng_attach()).
+ */
+void vdev_entropy_late(void);
 
 /* Drivers, called by vdev.c with the devices bound to the manifest. */
 int net_attach(struct vdev *d, uint32_t handle);

@@ -33,12 +33,22 @@ void time_init(void);
 uint64_t time_tsc_to_ns(uint64_t tsc);
 /* Nanoseconds in (cycles) TSC cycles. */
 uint64_t time_cycles_ns(uint64_t cycles);
-/* Arms the one-shot timer to fire at monotonic time (deadline). */
+/* Arms the one-shot timer to fire at monotonic time (deadline), or
+ * before it when that is beyond the timer's reach (the PIT's: 54.9 ms). */
 void time_arm(uint64_t deadline);
 
-/* intr.c: the interrupt controllers. */
+/* intr.c: the interrupt controllers. intr_init() picks the mode: the
+ * local and I/O APICs when the CPU has a local APIC, else the 8259s, else
+ * (no 8259 answers either) nothing can interrupt, and waiting polls. */
 void intr_init(void);
-extern uintptr_t intr_lapic;
+#define INTR_APIC 0
+#define INTR_PIC  1
+#define INTR_NONE 2
+extern int intr_mode;
+extern uintptr_t intr_lapic; /* INTR_APIC only */
+/* Calls (fn)(arg) on the PIT's interrupt (ISA IRQ 0, wherever it comes
+ * in). Returns 0, or -1 when it cannot be routed. */
+int intr_attach_pit(void (*fn)(void *), void *arg);
 #define LAPIC_EOI      0xb0
 #define LAPIC_LVT_TMR  0x320
 #define LAPIC_TMR_INIT 0x380

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <pith/files.h>
 #include "tls.h"
+#include "tls_int.h"
 
 /*
  * lib/files is linked only into images whose manifest has a `files`
@@ -64,11 +65,41 @@ static int has_name(const char *names, const char *name)
     return 0;
 }
 
+/*
+ * The names a certificate file serves, by tls_server_add_dir()'s
+ * convention, from its base name (base) ("a.org,*.a.org@rsa.crt"):
+ * space-separated into (name) of (cap) bytes. Returns 1 when (base) is a
+ * certificate's file (NAMES[@ANY].crt), 0 when it is another file, and
+ * -1 when its names are empty or too long.
+ */
+int tls_cert_file_names(const char *base, char *name, size_t cap)
+{
+    size_t blen = strlen(base), nlen, j;
+
+    if (!ends_with(base, blen, ".crt") || blen == 4)
+        return 0;
+    nlen = strcspn(base, "@");
+    if (nlen > blen - 4)
+        nlen = blen - 4;
+    if (nlen == 0 || nlen >= cap)
+        return -1;
+    for (j = 0; j < nlen; j++)
+        name[j] = base[j] == ',' ? ' ' : base[j];
+    name[nlen] = '\0';
+    return 1;
+}
+
+/* Whether (default_name) is one of the space-separated (names). */
+unsigned tls_cert_flags(const char *names, const char *default_name)
+{
+    return default_name && has_name(names, default_name) ? TLS_CERT_DEFAULT : 0;
+}
+
 int tls_server_add_dir(struct tls_server *s, const char *dir,
                        const char *default_name, char *err, size_t errlen)
 {
     char key_path[512], name[256];
-    size_t i, j, n, dlen = strlen(dir), added = 0;
+    size_t i, n, dlen = strlen(dir), added = 0;
 
     if (!files_count || !files_at || !files_get)
         return 0;
@@ -76,33 +107,22 @@ int tls_server_add_dir(struct tls_server *s, const char *dir,
     for (i = 0; i < n; i++) {
         const struct pith_file *f = files_at(i);
         const char *base = f->path + dlen + 1;
-        size_t blen, nlen;
-        unsigned flags = 0;
         int rc;
         if (strncmp(f->path, dir, dlen) != 0 || f->path[dlen] != '/' ||
             strchr(base, '/'))
             continue;
-        blen = strlen(base);
-        if (!ends_with(base, blen, ".crt") || blen == 4)
+        rc = tls_cert_file_names(base, name, sizeof name);
+        if (rc == 0)
             continue;
-        /* NAME[,NAME...][@ANY].crt: the names, its key ...key. */
-        nlen = strcspn(base, "@");
-        if (nlen > blen - 4)
-            nlen = blen - 4;
-        if (nlen == 0 || nlen >= sizeof name ||
-            (size_t)snprintf(key_path, sizeof key_path, "%.*s.key",
-                             (int)(strlen(f->path) - 4),
-                             f->path) >= sizeof key_path) {
+        if (rc < 0 || (size_t)snprintf(key_path, sizeof key_path, "%.*s.key",
+                                       (int)(strlen(f->path) - 4),
+                                       f->path) >= sizeof key_path) {
             if (err && errlen)
                 snprintf(err, errlen, "%s: name too long or empty", f->path);
             return PITH_EINVAL;
         }
-        for (j = 0; j < nlen; j++)
-            name[j] = base[j] == ',' ? ' ' : base[j];
-        name[nlen] = '\0';
-        if (default_name && has_name(name, default_name))
-            flags = TLS_CERT_DEFAULT;
-        rc = tls_server_add_files(s, name, f->path, key_path, flags, err,
+        rc = tls_server_add_files(s, name, f->path, key_path,
+                                  tls_cert_flags(name, default_name), err,
                                   errlen);
         if (rc < 0)
             return rc;

@@ -3,11 +3,13 @@
 # policy, the session cache, the curves), one connection's plumbing
 # between TCP and the app (conn.c), the ClientHello's server name read
 # ahead through lib/bv (hello.c), names of errors, suites and curves
-# (err.c), certificates from the baked-in files (files.c). No I/O, no
+# (err.c), certificates from the baked-in files (files.c) or from a store
+# of files, such as a tar archive on a block device (store.c). No I/O, no
 # allocation after set-up. `modules tls` links it with BearSSL.
 tls_SRCS := svc/tls/server.c svc/tls/conn.c svc/tls/hello.c svc/tls/err.c \
+            svc/tls/store.c \
             svc/tls/files.c
-tls_DEPS := bv alloc
+tls_DEPS := bv alloc kv
 # BearSSL from Debian's libbearssl-dev: its headers for every object of
 # the image (tls.h includes them; only that folder, not /usr/include),
 # its static library linked into every target (mk/app.mk collects

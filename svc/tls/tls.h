@@ -284,6 +284,18 @@ int tls_server_add_dir(struct tls_server *s, const char *dir,
                        const char *default_name, char *err, size_t errlen);
 
 /*
+ * As tls_server_add_dir(), over the files of the store (kv) (<pith/kv.h>:
+ * the baked files, or a tar archive on a block device that the operator
+ * binds): the certificates in its folder (dir), "" for its top level.
+ * Files of an archive are read whole, each at most TLS_PEM_MAX bytes
+ * (else PITH_ELIMIT), and the copies of keys wiped after use.
+ */
+struct kv;
+#define TLS_PEM_MAX (256 * 1024)
+int tls_server_add_kv(struct tls_server *s, struct kv *kv, const char *dir,
+                      const char *default_name, char *err, size_t errlen);
+
+/*
  * Announces the application protocols (ALPN, RFC 7301) (names), (n) of
  * them (at most TLS_ALPN_MAX), in preference order; the strings MUST
  * outlive (s). A client offering none of them goes on without ALPN.

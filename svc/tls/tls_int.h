@@ -30,4 +30,10 @@ int tls_hello_sni(const void *data, size_t len, char out[256]);
 /* Wipes (n) bytes at (p), in a way the compiler keeps. */
 void tls_wipe(void *p, size_t n);
 
+/* tls_server_add_dir()'s naming convention (files.c): the names a
+ * certificate file's base name serves (1), not a certificate (0), or a
+ * bad name (-1); and the flags of a certificate serving (names). */
+int tls_cert_file_names(const char *base, char *name, size_t cap);
+unsigned tls_cert_flags(const char *names, const char *default_name);
+
 #endif

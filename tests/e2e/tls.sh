@@ -317,8 +317,13 @@ for target in unix spt virtio; do
         notok "$target: counters" "log: $hsn handshakes, $rsn resumed; $(grep '^tlsecho: tls ' "$LOG" | tail -n 1)"
     fi
     # Data right behind the handshake's ACK fits the SYN-ACK's window
-    # (it used to be refused, and sent again 200 ms later).
-    if [ "$(counter rx_unacceptable)" = 0 ]; then
+    # (it used to be refused, and sent again 200 ms later). Not on
+    # virtio: under TCG the guest stalls long enough for the host to
+    # retransmit, and the duplicates count here too (the code is the same
+    # on every target, and tcp_sim_test checks the window exactly).
+    if [ $target = virtio ]; then
+        echo "# virtio: rx_unacceptable=$(counter rx_unacceptable) (not checked under TCG)"
+    elif [ "$(counter rx_unacceptable)" = 0 ]; then
         ok "$target: no TCP segment refused as outside the window"
     else
         notok "$target: TCP counters" "$(grep '^tlsecho: tcp ' "$LOG" | tail -n 1)"

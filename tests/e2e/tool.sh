@@ -45,6 +45,26 @@ if build_app tcpok spt; then
         "$PITH" inspect tcpok/tcpok.spt
 fi
 
+# An app's ./prebuild runs first, in its folder, with PITH_TARGET; the
+# files it makes are baked in; its failure stops the build.
+mkdir -p pre/gen
+printf 'name pre\nfiles gen\n' >pre/manifest
+cp "$ROOT/apps/hello/main.c" pre/
+printf '#!/bin/sh\necho "$PITH_TARGET" >gen/target\n' >pre/prebuild
+chmod +x pre/prebuild
+if build_app pre spt && [ "$(cat pre/gen/target)" = spt ] &&
+    "$PITH" inspect pre/pre.spt | grep -q '^files:.*1'; then
+    ok "build: ./prebuild runs first, in the app folder, with PITH_TARGET, and what it makes is baked in"
+else
+    notok "build: prebuild" "$(cat pre/gen/target 2>&1) $("$PITH" inspect pre/pre.spt 2>&1 | tr '\n' '|')"
+fi
+printf '#!/bin/sh\nexit 3\n' >pre/prebuild
+expect_line "build: a failing prebuild stops the build" 1 \
+    "pith: build: pre/prebuild failed (status 3)" -- "$PITH" build -t spt pre
+chmod -x pre/prebuild
+expect_line "build: a prebuild that is not executable" 1 \
+    "pith: build: pre/prebuild: not executable (chmod +x it)" -- "$PITH" build -t spt pre
+
 expect_line "new: bad name" 2 "pith: new: 'a.b' is not a valid app name: use 1 to 31 of [A-Za-z0-9_-]" -- "$PITH" new a.b
 expect_line "new: no name" 2 "pith: new: expected one folder name (try pith new --help)" -- "$PITH" new
 

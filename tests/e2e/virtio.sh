@@ -2,9 +2,11 @@
 # through both boot entries (multiboot, which QEMU prefers, and PVH, which
 # Firecracker and Cloud Hypervisor use); exit statuses; the crash report
 # for a null read, executing data (W^X), writing text and a stack
-# overflow into the guard page; the clocks; an idle guest using no CPU;
+# overflow into the guard page; the clocks; an idle guest using no CPU,
+# with each timer (pith.timer=pit, lapic) and without a local APIC;
 # `pith run`'s printed command and its Firecracker configuration; two
-# disks over MMIO, modern and legacy PCI; NICs bound by MAC. (ping, UDP,
+# disks over MMIO, modern and legacy PCI; NICs bound by MAC; ping answered
+# at once while the PIT times the waits. (More ping, UDP,
 # TCP and DNS on virtio: net.sh, tcp.sh, dns.sh, twonic.sh, devices.sh.)
 . "$(dirname "$0")/../lib.sh"
 command -v qemu-system-x86_64 >/dev/null ||
@@ -36,6 +38,16 @@ expect "pith inspect names target virtio" 0 "target:  virtio" -- \
 
 for m in microvm pc q35; do
     expect "hello on $m" 0 'hello: ok' -- "${RUN[@]}" --machine=$m "$T/hello.virtio"
+    # hello declares no device: the boot touches none, and its first
+    # plat_entropy (after its sleep) finds and starts the virtio-rng
+    # device; the timer is set up at its first wait (the sleep).
+    awk '/^virtio: timer / && !t { t = NR } /^slept / && !s { s = NR }
+         /^virtio: entropy \((mmio|pci) / && !e { e = NR }
+         /^hello from pith/ && !h { h = NR }
+         END { exit !(h && t > h && s > t && e > s) }' "$T/out" &&
+        ok "hello on $m: timer at the first wait, virtio-rng at the first plat_entropy" ||
+        notok "hello on $m: timer at the first wait, virtio-rng at the first plat_entropy" \
+            "$(head -c 400 "$T/out" | tr '\n' '|')"
     expect "hello on $m: slept 10 ms, entropy, wall clock" 0 'slept 1[0-9]{4} us' -- \
         "${RUN[@]}" --machine=$m "$T/hello.virtio"
     expect "hello on $m gets its arguments" 0 'argument 2: --ipv4=10.0.0.2/24' -- \
@@ -52,6 +64,12 @@ done
 "${RUN[@]}" --machine=pc "$T/vmcheck.virtio" -- exit 0 >"$T/pc.out" 2>/dev/null
 ! grep -qv '^virtio: ' "$T/pc.out" && ok "pc: nothing on the console but the image's own" ||
     notok "pc: console" "$(head -c 200 "$T/pc.out" | tr '\n' '|')"
+# An image that neither waits nor asks for entropy sets up no timer and
+# starts no device.
+! grep -q '^virtio: \(timer\|entropy\)' "$T/pc.out" &&
+    ok "pc: an image that never waits sets up no timer and starts no device" ||
+    notok "pc: an image that never waits sets up no timer and starts no device" \
+        "$(head -c 200 "$T/pc.out" | tr '\n' '|')"
 
 expect "pith run prints the QEMU command it runs" 0 \
     '^pith: qemu-system-x86_64 -M microvm.* -kernel [^ ]*hello.virtio -append hello$' -- \
@@ -85,17 +103,27 @@ expect "stack smashing: abort, status 6 (134 modulo 128)" 6 'stack smashing dete
 
 # Clocks and waiting: 700 ms asleep costs QEMU little CPU; the monotonic
 # clock agrees with the host's; the wall clock is the host's.
-start=$(date +%s%N)
-/usr/bin/time -f '%U %S' -o "$T/cpu" "${RUN[@]}" "$T/vmcheck.virtio" -- sleep 700 >"$T/out" 2>&1
-end=$(date +%s%N)
-slept=$(sed -n 's/^slept \([0-9]*\) ms.*/\1/p' "$T/out" | tr -d '\r')
-host=$(((end - start) / 1000000))
-cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$T/cpu")
-[ -n "$slept" ] && [ "$slept" -ge 700 ] && [ "$slept" -lt 1000 ] && [ "$host" -ge 700 ] &&
-    ok "sleep 700 ms: $slept ms on the guest's clock, $host ms on the host's" ||
-    notok "sleep 700 ms" "guest $slept ms, host $host ms: $(head -c 200 "$T/out" | tr '\n' '|')"
-[ "$cpu" -lt 350 ] && ok "an idle guest halts: $cpu ms of CPU in $host ms" ||
-    notok "an idle guest halts" "$cpu ms of CPU in $host ms"
+# sleep_check NAME COMMAND...: COMMAND boots vmcheck with "sleep 700": the
+# guest's clock says 700 to 760 ms went by, the host's at least that; QEMU
+# used under 350 ms of CPU (a guest that spins uses about 700). The
+# output stays in $T/out.
+sleep_check() {
+    local name=$1 start end slept host cpu
+    shift
+    start=$(date +%s%N)
+    /usr/bin/time -f '%U %S' -o "$T/cpu" timeout 60 "$@" >"$T/out" 2>&1
+    end=$(date +%s%N)
+    slept=$(sed -n 's/^slept \([0-9]*\) ms.*/\1/p' "$T/out" | tr -d '\r')
+    host=$(((end - start) / 1000000))
+    cpu=$(awk '/^[0-9.]+ [0-9.]+$/ {printf "%d", ($1 + $2) * 1000}' "$T/cpu")
+    [ -n "$slept" ] && [ "$slept" -ge 700 ] && [ "$slept" -lt 760 ] &&
+        [ "$host" -ge "$slept" ] &&
+        ok "${name}sleep 700 ms: $slept ms on the guest's clock, $host ms on the host's" ||
+        notok "${name}sleep 700 ms" "guest ${slept:-no} ms, host $host ms: $(head -c 300 "$T/out" | tr '\n' '|')"
+    [ "${cpu:-1000}" -lt 350 ] && ok "${name}an idle guest halts: $cpu ms of CPU in $host ms" ||
+        notok "${name}an idle guest halts" "${cpu:-?} ms of CPU in $host ms"
+}
+sleep_check "" "${RUN[@]}" "$T/vmcheck.virtio" -- sleep 700
 expect "the wall clock" 0 '^wall [0-9]+' -- "${RUN[@]}" "$T/vmcheck.virtio" -- clock
 w=$(sed -n 's/^wall \([0-9]*\).*/\1/p' "$T/out" | tr -d '\r')
 d=$(($(date +%s) - ${w:-0}))
@@ -106,6 +134,117 @@ expect "the heap is most of --mem=32" 0 '^heap 0x[0-9a-f]+ [0-9]+' -- \
 h=$(sed -n 's/^heap 0x[0-9a-f]* \([0-9]*\).*/\1/p' "$T/out" | tr -d '\r')
 [ "${h:-0}" -gt $((30 << 20)) ] && [ "${h:-0}" -lt $((32 << 20)) ] &&
     ok "heap of $h bytes from a 32 MiB VM" || notok "heap size" "${h:-none} bytes"
+
+# Timers: pith.timer= picks the local APIC's one-shot mode or the PIT's
+# channel 0 (IRQ 0 through the I/O APIC), on MMIO and on PCI machines:
+# the boot line names it, and it wakes the halted CPU on time.
+for m in microvm pc; do
+    for t in pit lapic; do
+        sleep_check "$m, pith.timer=$t: " "${RUN[@]}" --machine=$m "$T/vmcheck.virtio" -- \
+            pith.timer=$t sleep 700
+        grep -q "^virtio: timer $t (one-shot" "$T/out" && ok "$m: the boot line names timer $t" ||
+            notok "$m: the boot line names timer $t" "$(head -c 300 "$T/out" | tr '\n' '|')"
+    done
+done
+if [ "$PITH_QEMU_ACCEL" = tcg ]; then # TCG's CPUs have no TSC-deadline mode
+    expect "pith.timer=tsc-deadline on a CPU without it: said, and the APIC's one-shot" 0 \
+        '^virtio: pith.timer=tsc-deadline: not on this machine' -- \
+        "${RUN[@]}" "$T/hello.virtio" -- pith.timer=tsc-deadline
+    grep -q '^virtio: timer lapic (one-shot' "$T/out" && grep -q 'hello: ok' "$T/out" &&
+        ok "tsc-deadline refused: timer lapic, hello runs" ||
+        notok "tsc-deadline refused: timer lapic, hello runs" "$(head -c 300 "$T/out" | tr '\n' '|')"
+fi
+expect "pith.timer=NAME with an unknown name: said, and the usual timer" 0 \
+    '^virtio: pith.timer=hpet: unknown \(want tsc-deadline, lapic or pit\)' -- \
+    "${RUN[@]}" "$T/hello.virtio" -- pith.timer=hpet
+grep -q '^virtio: timer ' "$T/out" && grep -q 'hello: ok' "$T/out" &&
+    ! grep -q 'pith.timer' <(grep -Ev '^(virtio: |pith: qemu)' "$T/out") &&
+    ok "pith.timer= is not among the app's arguments" ||
+    notok "pith.timer= is not among the app's arguments" "$(head -c 300 "$T/out" | tr '\n' '|')"
+
+# qemu_cmd OLD NEW [OLD NEW...] -- PITH-RUN-ARGUMENTS...: sets CMD to the
+# QEMU command `pith run --dry-run` prints, each argument OLD replaced by
+# NEW.
+qemu_cmd() {
+    local subst=()
+    while [ "$1" != -- ]; do
+        subst+=("$1")
+        shift
+    done
+    shift
+    mapfile -t CMD < <("${RUN[@]}" --dry-run "$@" 2>&1 | python3 -c '
+import shlex, sys
+a = shlex.split(sys.stdin.read().split("pith: ", 1)[1])
+s = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+assert all(o in a for o in s), (s, a)
+print("\n".join(s.get(x, x) for x in a))' "${subst[@]}")
+}
+
+# A CPU without a local APIC (-cpu max,-apic), where the I/O APIC has
+# nothing to deliver to: the 8259s route (PCI INTx on pc, MMIO on microvm
+# with its 8259s on) and the PIT is the timer. With neither (microvm's
+# default pic=off), nothing interrupts: waiting spins, still on time.
+qemu_cmd max max,-apic -- --machine=pc "$T/vmcheck.virtio" -- sleep 700
+sleep_check "pc without a local APIC: " "${CMD[@]}"
+grep -q '^virtio: timer pit (one-shot, IRQ 0 through the 8259)' "$T/out" &&
+    ok "pc without a local APIC: timer pit through the 8259" ||
+    notok "pc without a local APIC: timer pit through the 8259" "$(head -c 300 "$T/out" | tr '\n' '|')"
+qemu_cmd max max,-apic microvm,acpi=off,pic=off,rtc=on microvm,acpi=off,pic=on,rtc=on -- \
+    "$T/vmcheck.virtio" -- sleep 700
+sleep_check "microvm without a local APIC, 8259s on: " "${CMD[@]}"
+grep -q '^virtio: timer pit (one-shot, IRQ 0 through the 8259)' "$T/out" &&
+    ! grep -q 'cannot attach interrupt' "$T/out" &&
+    ok "microvm without a local APIC: timer pit and the MMIO device's IRQ through the 8259" ||
+    notok "microvm without a local APIC: timer pit and the MMIO device's IRQ through the 8259" \
+        "$(head -c 300 "$T/out" | tr '\n' '|')"
+qemu_cmd max max,-apic -- "$T/vmcheck.virtio" -- sleep 300
+expect "microvm without any interrupt controller: waiting spins" 3 \
+    '^virtio: timer none \(no interrupt controller\): waiting spins' -- timeout 60 "${CMD[@]}"
+slept=$(sed -n 's/^slept \([0-9]*\) ms.*/\1/p' "$T/out" | tr -d '\r')
+[ "${slept:-0}" -ge 300 ] && [ "${slept:-0}" -lt 360 ] &&
+    ok "microvm without any interrupt controller: sleep 300 ms took $slept ms" ||
+    notok "microvm without any interrupt controller: sleep 300 ms" "$(head -c 300 "$T/out" | tr '\n' '|')"
+
+# Device interrupts still wake a CPU that waits on the PIT: apps/echo,
+# idle (its next deadline far off, so each arming is the PIT's longest,
+# 55 ms), answers Linux's ping at once; a reply that had to wait for the
+# PIT would take 27 ms on average. Also with the 8259s routing (PCI INTx
+# and MMIO, level-triggered).
+MAC=02:00:00:00:00:2a
+build_app "$ROOT/apps/echo" virtio "$T/echo.virtio" &&
+for how in microvm pc pc-noapic microvm-noapic; do
+    tap_ns pit$how 10.85.0.1/24 || continue
+    m=${how%-noapic}
+    args=(--machine=$m "$T/echo.virtio" --net:service=pitht0 --net-mac:service=$MAC --
+        --ipv4=10.85.0.2/24 pith.timer=pit)
+    if [ $how = $m ]; then
+        CMD=("${RUN[@]}" "${args[@]}")
+    elif [ $m = pc ]; then
+        qemu_cmd max max,-apic -- "${args[@]}"
+    else
+        qemu_cmd max max,-apic microvm,acpi=off,pic=off,rtc=on microvm,acpi=off,pic=on,rtc=on -- \
+            "${args[@]}"
+    fi
+    log=$T/pit$how.log
+    : >"$log"
+    ip netns exec "$NS" "${CMD[@]}" >"$log" 2>&1 &
+    pid=$!
+    disown $pid
+    cleanup_add "kill -9 $pid"
+    for _ in $(seq 100); do
+        grep -q '^echo: listening' "$log" && break
+        sleep 0.1
+    done
+    ip netns exec "$NS" ping -c 20 -i 0.05 -W 1 -q 10.85.0.2 >"$T/ping" 2>&1
+    avg=$(sed -n 's|^rtt min/avg/max/mdev = [0-9.]*/\([0-9]*\)\..*|\1|p' "$T/ping")
+    grep -q '^virtio: timer pit (one-shot' "$log" &&
+        grep -q '^20 packets transmitted, 20 received, 0% packet loss' "$T/ping" &&
+        [ -n "$avg" ] && [ "$avg" -lt 10 ] &&
+        ok "$how, pith.timer=pit: echo answers ping at once (average $(sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$T/ping") ms)" ||
+        notok "$how, pith.timer=pit: echo answers ping at once" \
+            "$(tail -n 2 "$T/ping" | tr '\n' '|') $(head -c 400 "$log" | tr '\n' '|')"
+    kill -9 $pid 2>/dev/null
+done
 
 # Refusals and the Firecracker configuration.
 expect_line "an unknown machine is refused" 2 \

@@ -246,7 +246,56 @@ static void build_usage(void)
            "                   virtio (a VM for QEMU, Firecracker, clouds)\n"
            "  -o IMAGE         where to write the image\n"
            "  --sanitize       unix only: build with ASan and UBSan\n"
-           "  -v, --verbose    show the compiler commands\n");
+           "  -v, --verbose    show the compiler commands\n\n"
+           "An executable APPDIR/prebuild runs first, in APPDIR, with "
+           "PITH_TARGET set\n(to make files the image bakes in: "
+           "certificates, a site).\n");
+}
+
+/*
+ * Runs the app's executable (appdir)/prebuild, when there is one, in
+ * (appdir) with PITH_TARGET=(tname). Returns 0, or -1 (having said why)
+ * when it fails.
+ */
+static int run_prebuild(const char *appdir, const char *tname)
+{
+    char path[PATH_MAX];
+    int status;
+    pid_t pid;
+
+    if (fmt(path, sizeof path, "%s/prebuild", appdir) < 0)
+        return -1;
+    if (access(path, F_OK) < 0)
+        return 0;
+    if (access(path, X_OK) < 0) {
+        tender_err("build: %s: not executable (chmod +x it)", path);
+        return -1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        tender_err("fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        if (chdir(appdir) < 0 || setenv("PITH_TARGET", tname, 1) < 0) {
+            tender_err("build: %s: %s", appdir, strerror(errno));
+            _exit(127);
+        }
+        execl("./prebuild", "./prebuild", (char *)NULL);
+        tender_err("build: %s: %s", path, strerror(errno));
+        _exit(127);
+    }
+    if (waitpid(pid, &status, 0) < 0) {
+        tender_err("build: %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        tender_err("build: %s failed (%s %d)", path,
+                   WIFEXITED(status) ? "status" : "signal",
+                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        return -1;
+    }
+    return 0;
 }
 
 static int cmd_build(int argc, char **argv)
@@ -319,6 +368,8 @@ static int cmd_build(int argc, char **argv)
                    mpath, appdir);
         return 1;
     }
+    if (run_prebuild(appdir, tname) < 0)
+        return 1;
     if (tender_read_file(mpath, &text, &len) < 0)
         return 1;
     rc = manifest_parse(mpath, (const char *)text, len, target, module_ok, &m,
