@@ -25,7 +25,7 @@
  * adds the DHCP client; `modules tcp` adds TCP (<pith/tcp.h>).
  *
  * Memory: a struct net is owned by the caller and holds every table and
- * buffer the stack uses, sized by the NET_* constants below (about 400
+ * buffer the stack uses, sized by the NET_* constants below (about 450
  * KiB; make it static). Nothing is allocated. When a bound is reached the
  * stack drops what does not fit, counts it in struct net_stats, and goes
  * on.
@@ -50,7 +50,9 @@
 /* Largest IPv4 packet the stack sends: a device's MTU is capped to it. */
 #define NET_MTU_MAX 1500
 /* Largest frame received whole (longer ones arrive truncated and fail
- * the length checks). Jumbo frames from the host are accepted. */
+ * the length checks). Jumbo frames from the host are accepted; with the
+ * device's receive offloads on, TCP segments of up to 64 KiB
+ * (PLAT_NET_GSO_FRAME_MAX). */
 #define NET_RX_FRAME_MAX (9216 + 14)
 /* Room in front of transport data for the headers below it: Ethernet 14
  * + IPv4 20 + TCP 60 (94 at most; IP options are never sent). */
@@ -128,6 +130,7 @@ struct net_config {
     uint32_t addr;    /* our address; 0 when none was given: DHCP */
     unsigned prefix;  /* its prefix length, 0..32 */
     uint32_t gateway; /* the default route's gateway; 0: none */
+    int no_offload;   /* leave the device's offloads off */
 };
 
 /*
@@ -135,6 +138,9 @@ struct net_config {
  * (*c), which it clears first:
  *     --ipv4=ADDR/PREFIX     our address and the on-link prefix
  *     --ipv4-gateway=ADDR    the default gateway (must be on-link)
+ *     --no-offload           leave the device's offloads off (checksums
+ *                            and TCP segmentation by the host): one frame
+ *                            of at most the MTU per write and read
  * Each may also be given as two words ("--ipv4 ADDR/PREFIX"); the last of
  * a repeated option counts. Without --ipv4 (c->addr 0) the stack takes its
  * address from DHCP. Arguments it does not know are ignored, so an
@@ -159,6 +165,7 @@ struct net_stats {
         uint64_t rx_not_us;    /* to another MAC, or multicast */
         uint64_t rx_ethertype; /* neither ARP nor IPv4 */
         uint64_t tx_drop;      /* refused by the device (queue full) */
+        uint64_t rx_gso;       /* frames the device merged (RX_TSO4) */
     } eth;
     struct {
         uint64_t rx;
@@ -219,6 +226,8 @@ struct net_stats {
     } dhcp;
     struct {
         uint64_t rx, tx;           /* segments */
+        uint64_t tx_gso;           /* of tx: longer ones the device cut */
+        uint64_t tx_gso_segs;      /* the segments it cut them into */
         uint64_t rx_bad;           /* short, malformed options, bad ports */
         uint64_t rx_checksum;      /* bad checksum */
         uint64_t rx_no_conn;       /* to a port or connection we do not have */
@@ -326,7 +335,9 @@ struct net {
     int err; /* sticky: the device failed */
     plat_handle_t dev;
     uint8_t mac[6];
-    uint32_t mtu; /* IP MTU in use: the device's, capped to NET_MTU_MAX */
+    uint32_t mtu;     /* IP MTU in use: the device's, capped to NET_MTU_MAX */
+    uint32_t offload; /* PLAT_NET_CAP_* turned on at net_init() */
+    struct plat_net_meta rx_meta; /* of the frame being received */
     uint32_t addr, mask, gateway;
     uint16_t ip_id; /* next IPv4 identification */
     uint16_t udp_next_port;
@@ -364,7 +375,7 @@ struct net {
 
     /* Buffers: a datagram being sent, a frame being received. */
     uint8_t tx[NET_HEADROOM + NET_IP4_DATA_MAX];
-    uint8_t rx[NET_RX_FRAME_MAX];
+    uint8_t rx[PLAT_NET_GSO_FRAME_MAX];
 };
 
 /*

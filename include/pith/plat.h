@@ -85,17 +85,63 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready);
 /* ---- Network devices ------------------------------------------------ */
 
 /*
- * Capabilities a network device may offer. None is on unless the image
- * asks for it; none is required. Reserved for offloads (virtio-net header:
- * checksum, TSO/GSO) and batch I/O, which later targets add.
+ * Offloads a network device may offer, in (struct plat_net_info).caps:
+ * the host does work on the image's behalf, as a virtio-net device does
+ * for its driver (virtio 1.2, 5.1.6). None is on until the image turns it
+ * on with plat_net_offload(); an image that never does sees frames of at
+ * most mtu + 14 bytes with complete checksums, both ways.
+ *
+ *   PLAT_NET_CAP_CSUM     sending: a frame may leave its TCP or UDP
+ *                         checksum partial (PLAT_NET_F_NEEDS_CSUM) and
+ *                         the host completes it
+ *   PLAT_NET_CAP_TSO4     sending: a TCP/IPv4 frame of up to 65535 + 14
+ *                         bytes, with a partial checksum, is cut by the
+ *                         host into segments of gso_size data bytes
+ *                         (PLAT_NET_GSO_TCP4); needs PLAT_NET_CAP_CSUM
+ *   PLAT_NET_CAP_RX_CSUM  receiving: a frame may come with its checksum
+ *                         verified by the host (PLAT_NET_F_DATA_VALID) or
+ *                         partial (PLAT_NET_F_NEEDS_CSUM, from the host
+ *                         itself: the data is sound, the field holds
+ *                         only the pseudo-header's sum)
+ *   PLAT_NET_CAP_RX_TSO4  receiving: TCP/IPv4 frames of up to 65535 + 14
+ *                         bytes, segments the host has not cut or has
+ *                         merged (PLAT_NET_GSO_TCP4 in their metadata);
+ *                         needs PLAT_NET_CAP_RX_CSUM
  */
-#define PLAT_NET_CAP_NONE 0u
+#define PLAT_NET_CAP_NONE    0u
+#define PLAT_NET_CAP_CSUM    (1u << 0)
+#define PLAT_NET_CAP_TSO4    (1u << 1)
+#define PLAT_NET_CAP_RX_CSUM (1u << 2)
+#define PLAT_NET_CAP_RX_TSO4 (1u << 3)
+
+/* The largest frame with PLAT_NET_CAP_TSO4 or PLAT_NET_CAP_RX_TSO4 on: an
+ * IPv4 packet of 65535 bytes and its Ethernet header. */
+#define PLAT_NET_GSO_FRAME_MAX (65535 + 14)
 
 struct plat_net_info {
     uint8_t mac[6]; /* the image's MAC address on this device */
     uint32_t mtu;   /* largest payload after the Ethernet header */
     uint32_t caps;  /* PLAT_NET_CAP_* offered */
 };
+
+/*
+ * What travels with one frame when offloads are on: the fields of struct
+ * virtio_net_hdr (virtio 1.2, 5.1.6), in host byte order. Offsets count
+ * from the first byte of the Ethernet header.
+ */
+struct plat_net_meta {
+    uint8_t flags;        /* PLAT_NET_F_* */
+    uint8_t gso;          /* PLAT_NET_GSO_* */
+    uint16_t hdr_len;     /* GSO: bytes of headers, Ethernet to TCP */
+    uint16_t gso_size;    /* GSO: data bytes in each segment but the last */
+    uint16_t csum_start;  /* NEEDS_CSUM: where the checksummed run starts */
+    uint16_t csum_offset; /* NEEDS_CSUM: where, from csum_start, the
+                             checksum field is */
+};
+#define PLAT_NET_F_NEEDS_CSUM 1 /* sum [csum_start, end) into the field */
+#define PLAT_NET_F_DATA_VALID 2 /* received: the host verified it */
+#define PLAT_NET_GSO_NONE     0
+#define PLAT_NET_GSO_TCP4     1
 
 /*
  * Acquires the network device the manifest declares as (name). On success
@@ -108,6 +154,17 @@ int plat_net_acquire(const char *name, plat_handle_t *h,
                      struct plat_net_info *info);
 
 /*
+ * Turns on the offloads (caps) of device (h), a subset of those it offers,
+ * and turns the others off. Call it before the first read or write on
+ * (h): frames the host queued before may still come as the old setting
+ * had them. Returns PITH_OK; PITH_EINVAL for a bad handle or a capability
+ * not offered (or one without the one it needs), PITH_EIO when the host
+ * refuses; nothing changes then. Receive buffers MUST have room for
+ * PLAT_NET_GSO_FRAME_MAX bytes while PLAT_NET_CAP_RX_TSO4 is on.
+ */
+int plat_net_offload(plat_handle_t h, uint32_t caps);
+
+/*
  * Sends one whole Ethernet frame of (len) bytes from (buf), without FCS.
  * (len) must be at least 14 and at most mtu + 14. Returns PITH_OK when the
  * frame was handed to the host, PITH_EAGAIN when the host queue is full
@@ -116,12 +173,32 @@ int plat_net_acquire(const char *name, plat_handle_t *h,
 int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len);
 
 /*
+ * As plat_net_write(), with the offloads (*m) asks for, which MUST be on:
+ * a partial checksum (PLAT_NET_F_NEEDS_CSUM, its field inside the frame)
+ * and, for PLAT_NET_GSO_TCP4, a frame of up to PLAT_NET_GSO_FRAME_MAX
+ * bytes whose headers are (m->hdr_len) bytes. (m) NULL, or all zero, is
+ * plat_net_write(). Returns PITH_EINVAL for metadata the device was not
+ * allowed to take; the host may still drop a frame whose headers lie.
+ */
+int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
+                        const uint8_t *buf, size_t len);
+
+/*
  * Receives one whole frame into (buf), which has room for (size) bytes,
  * and stores its length in (*len). (size) should be at least mtu + 14; a
  * longer frame is truncated to (size) bytes. Returns PITH_EAGAIN when no
  * frame is waiting. Never blocks.
  */
 int plat_net_read(plat_handle_t h, uint8_t *buf, size_t size, size_t *len);
+
+/*
+ * As plat_net_read(), and stores the frame's metadata in (*m): all zero
+ * unless receive offloads are on. The metadata comes from the host and
+ * is only as good as the host; a frame truncated to (size) has its
+ * metadata cleared.
+ */
+int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
+                       struct plat_net_meta *m);
 
 /* ---- Block devices -------------------------------------------------- */
 

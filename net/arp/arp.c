@@ -237,7 +237,19 @@ void arp_input(struct net *n, struct bv *payload)
     arp_send(n, ARP_OP_REPLY, a.sha, a.sha, a.spa);
 }
 
+int arp_ready(struct net *n, uint32_t nexthop)
+{
+    struct net_arp_entry *e = arp_find(n, nexthop);
+    return e && e->state == ARP_REACHABLE && ev_now() < e->expires;
+}
+
 int arp_output(struct net *n, struct bw *w, uint32_t nexthop)
+{
+    return arp_output_meta(n, w, nexthop, 0);
+}
+
+int arp_output_meta(struct net *n, struct bw *w, uint32_t nexthop,
+                    const struct plat_net_meta *m)
 {
     uint64_t now = ev_now();
     struct net_arp_entry *e = arp_find(n, nexthop);
@@ -255,7 +267,7 @@ int arp_output(struct net *n, struct bw *w, uint32_t nexthop)
             e->probing = 1;
             arp_ask(n, e, 1, now);
         }
-        return eth_output(n, w, e->mac, ETH_TYPE_IP4);
+        return eth_output_meta(n, w, e->mac, ETH_TYPE_IP4, m);
     }
     if (e && e->state == ARP_FAILED && now < e->expires) {
         n->st.arp.pending_drops++;
@@ -275,9 +287,16 @@ int arp_output(struct net *n, struct bw *w, uint32_t nexthop)
         e->probing = 0;
     }
     e->used = now;
+    /* Ask first: a packet that cannot wait still wants the address. */
+    if (e->tries == 0) {
+        arp_ask(n, e, 0, now);
+        e->tries = 1;
+        e->expires = now + NET_ARP_RETRY_NS;
+        n->kick = 1;
+    }
     data = bw_view(w);
     if (e->npend >= NET_ARP_PENDING_PER || n->arp_pend_free < 0 ||
-        bv_len(&data) > NET_MTU_MAX) {
+        bv_len(&data) > NET_MTU_MAX || (m && (m->flags || m->gso))) {
         n->st.arp.pending_drops++;
         return PITH_ELIMIT;
     }
@@ -294,12 +313,6 @@ int arp_output(struct net *n, struct bw *w, uint32_t nexthop)
         e->pend_head = i;
     e->pend_tail = i;
     e->npend++;
-    if (e->tries == 0) {
-        arp_ask(n, e, 0, now);
-        e->tries = 1;
-        e->expires = now + NET_ARP_RETRY_NS;
-        n->kick = 1;
-    }
     return PITH_OK;
 }
 

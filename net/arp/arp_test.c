@@ -92,7 +92,7 @@ static void test_parse_rejects(void)
 
 static void test_gratuitous_at_start(void)
 {
-    struct net_config c = {NT_ADDR, 24, 0};
+    struct net_config c = {NT_ADDR, 24, 0, 0};
     struct eth_hdr eh;
     struct arp_pkt a;
 

@@ -24,7 +24,7 @@ static uint8_t f[NET_RX_FRAME_MAX], msg[65536];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct net_config c = {0, 0, 0};
+    struct net_config c = {0, 0, 0, 0};
     struct bv v = bv_make(data, size);
     struct dhcp_msg m;
     size_t at = 0, len;

@@ -36,7 +36,7 @@ static void on_addr(struct net *net, void *arg)
 /* Starts (n) without an address, and the callback. */
 static void up_dhcp(void)
 {
-    struct net_config c = {0, 0, 0};
+    struct net_config c = {0, 0, 0, 0};
 
     nt_reset();
     net_close(&n);

@@ -39,6 +39,13 @@ int eth_for_us(const struct net *n, const uint8_t dst[ETH_ALEN])
 int eth_output(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
                uint16_t type)
 {
+    return eth_output_meta(n, w, dst, type, 0);
+}
+
+int eth_output_meta(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
+                    uint16_t type, const struct plat_net_meta *m)
+{
+    struct plat_net_meta fm;
     struct eth_hdr h;
     struct bv f;
     int rc;
@@ -51,7 +58,16 @@ int eth_output(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
         return PITH_EINVAL; /* a layer above broke its headroom contract */
     }
     f = bw_view(w);
-    rc = plat_net_write(n->dev, bv_ptr(&f, 0, bv_len(&f)), bv_len(&f));
+    if (m && (m->flags || m->gso)) {
+        fm = *m;
+        fm.csum_start = (uint16_t)(fm.csum_start + ETH_HLEN);
+        if (fm.gso)
+            fm.hdr_len = (uint16_t)(fm.hdr_len + ETH_HLEN);
+        rc = plat_net_write_meta(n->dev, &fm, bv_ptr(&f, 0, bv_len(&f)),
+                                 bv_len(&f));
+    } else {
+        rc = plat_net_write(n->dev, bv_ptr(&f, 0, bv_len(&f)), bv_len(&f));
+    }
     if (rc < 0) {
         n->st.eth.tx_drop++;
         return rc;

@@ -65,4 +65,13 @@ int eth_for_us(const struct net *n, const uint8_t dst[ETH_ALEN]);
 int eth_output(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
                uint16_t type);
 
+/*
+ * As eth_output(), with the device's offloads (*m) (NULL: none), whose
+ * offsets count from the start of (w)'s data, the Ethernet header's end:
+ * it moves them by ETH_HLEN. With PLAT_NET_GSO_TCP4, (w) may hold up to
+ * NET_IP4_DATA_MAX + IP4_HLEN bytes.
+ */
+int eth_output_meta(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
+                    uint16_t type, const struct plat_net_meta *m);
+
 #endif

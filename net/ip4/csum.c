@@ -77,3 +77,14 @@ uint32_t ip4_csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto,
                    proto + (len >> 16) + (len & 0xffff);
     return csum_fold(acc);
 }
+
+void ip4_csum_complete(struct bw *w, size_t start, size_t offset)
+{
+    struct bv v = bw_view(w), run = bv_from(&v, start);
+
+    if (!bv_ok(&run) || offset > bv_len(&run) || bv_len(&run) - offset < 2) {
+        bw_set_be16(w, SIZE_MAX, 0); /* out of bounds: the sticky error */
+        return;
+    }
+    bw_set_be16(w, start + offset, ip4_csum_finish(ip4_csum_add(0, &run)));
+}

@@ -176,12 +176,18 @@ void ip4_input(struct net *n, struct bv *v, int l2bcast)
     p.dst = h.dst;
     p.proto = h.proto;
     p.ttl = h.ttl;
+    /* The device's word on the checksum is about this frame's transport
+     * header, which a partial one must start at. */
+    p.csum_ok = (uint8_t)((n->rx_meta.flags & PLAT_NET_F_DATA_VALID) ||
+                          ((n->rx_meta.flags & PLAT_NET_F_NEEDS_CSUM) &&
+                           n->rx_meta.csum_start == ETH_HLEN + bv_len(&p.hdr)));
     p.bcast = (uint8_t)(l2bcast || h.dst != n->addr);
     if (!(h.frag & (IP4_MF | IP4_OFF_MASK))) {
         ip4_deliver(n, &p);
         return;
     }
     n->st.ip4.rx_fragments++;
+    p.csum_ok = 0; /* a fragment's transport checksum is its datagram's */
     r = ip4_reasm_add(n, &h, &p.hdr, &p.data, ev_now());
     if (!r)
         return;
@@ -210,15 +216,23 @@ int ip4_route(const struct net *n, uint32_t dst, uint32_t *nexthop)
     return PITH_ENOENT;
 }
 
-static int ip4_link_out(struct net *n, struct bw *w, uint32_t nexthop)
+static int ip4_link_out(struct net *n, struct bw *w, uint32_t nexthop,
+                        const struct plat_net_meta *m)
 {
     if (nexthop == IP4_BROADCAST)
-        return eth_output(n, w, eth_broadcast, ETH_TYPE_IP4);
-    return arp_output(n, w, nexthop);
+        return eth_output_meta(n, w, eth_broadcast, ETH_TYPE_IP4, m);
+    return arp_output_meta(n, w, nexthop, m);
 }
 
 int ip4_output(struct net *n, struct bw *w, uint32_t dst, uint8_t proto)
 {
+    return ip4_output_meta(n, w, dst, proto, 0);
+}
+
+int ip4_output_meta(struct net *n, struct bw *w, uint32_t dst, uint8_t proto,
+                    const struct plat_net_meta *m)
+{
+    struct plat_net_meta pm;
     struct ip4_hdr h;
     uint32_t nexthop;
     size_t len = w->len, per, off, chunk;
@@ -237,11 +251,34 @@ int ip4_output(struct net *n, struct bw *w, uint32_t dst, uint8_t proto)
     h.src = n->addr;
     h.dst = dst;
     n->st.ip4.tx++;
+    if (m && (m->flags || m->gso)) {
+        if (!m->gso && IP4_HLEN + len > n->mtu)
+            return PITH_EINVAL;
+        if (m->gso && m->gso_size && len > m->hdr_len)
+            n->ip_id = (uint16_t)(n->ip_id + (len - m->hdr_len - 1) /
+                                                 m->gso_size); /* one each */
+        pm = *m;
+        pm.csum_start = (uint16_t)(pm.csum_start + IP4_HLEN);
+        if (pm.gso)
+            pm.hdr_len = (uint16_t)(pm.hdr_len + IP4_HLEN);
+        h.len = (uint16_t)(IP4_HLEN + len);
+        if (ip4_push(w, &h) < 0)
+            return PITH_EINVAL;
+        if (nexthop != IP4_BROADCAST && !arp_ready(n, nexthop)) {
+            /* It waits for ARP, without offloads: the checksum is done
+             * here; a GSO packet, too long to wait, is dropped by ARP
+             * (which asks for the address; TCP sends it again). */
+            if (!pm.gso)
+                ip4_csum_complete(w, pm.csum_start, pm.csum_offset);
+            return ip4_link_out(n, w, nexthop, 0);
+        }
+        return ip4_link_out(n, w, nexthop, &pm);
+    }
     if (IP4_HLEN + len <= n->mtu) {
         h.len = (uint16_t)(IP4_HLEN + len);
         if (ip4_push(w, &h) < 0)
             return PITH_EINVAL; /* the caller broke the headroom contract */
-        return ip4_link_out(n, w, nexthop);
+        return ip4_link_out(n, w, nexthop, 0);
     }
     /*
      * Fragments (RFC 791 section 3.2, "An Example Fragmentation
@@ -261,7 +298,7 @@ int ip4_output(struct net *n, struct bw *w, uint32_t dst, uint8_t proto)
         h.frag = (uint16_t)(off / 8 | (off + chunk < len ? IP4_MF : 0));
         if (ip4_push(&f, &h) < 0)
             return PITH_EINVAL;
-        rc = ip4_link_out(n, &f, nexthop);
+        rc = ip4_link_out(n, &f, nexthop, 0);
         if (rc < 0)
             return rc;
         n->st.ip4.tx_fragments++;

@@ -58,6 +58,14 @@ uint32_t ip4_csum_add(uint32_t sum, struct bv *v);
 uint32_t ip4_csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto,
                          uint32_t len);
 
+/*
+ * Completes a partial checksum in the data of (w), as a device does for
+ * PLAT_NET_F_NEEDS_CSUM: sums the bytes from (start) to the end, the
+ * field at (start + offset) holding the pseudo-header's sum, and stores
+ * the result in that field. Sets w's error when the field is outside.
+ */
+void ip4_csum_complete(struct bw *w, size_t start, size_t offset);
+
 /* The checksum field for (sum): its complement. 0 means "verifies" when
  * the sum ran over a field holding a checksum. */
 static inline uint16_t ip4_csum_finish(uint32_t sum)
@@ -106,9 +114,11 @@ int ip4_push(struct bw *w, const struct ip4_hdr *h);
 struct ip4_pkt {
     uint32_t src, dst;
     uint8_t proto, ttl;
-    uint8_t bcast;  /* to a broadcast address, IP or link: no replies */
-    struct bv hdr;  /* the header as received, options included */
-    struct bv data; /* the payload (reassembled, if it came in pieces) */
+    uint8_t bcast;   /* to a broadcast address, IP or link: no replies */
+    uint8_t csum_ok; /* the device vouched for the transport checksum
+                        (PLAT_NET_CAP_RX_CSUM): not verified again */
+    struct bv hdr;   /* the header as received, options included */
+    struct bv data;  /* the payload (reassembled, if it came in pieces) */
 };
 
 /*
@@ -150,6 +160,16 @@ int ip4_route(const struct net *n, uint32_t dst, uint32_t *nexthop);
  * (the rest are then not sent). Counted in every case.
  */
 int ip4_output(struct net *n, struct bw *w, uint32_t dst, uint8_t proto);
+
+/*
+ * As ip4_output(), with the device's offloads (*m) (NULL: none), whose
+ * offsets count from the payload's start (see eth_output_meta()). A
+ * payload with PLAT_NET_GSO_TCP4 goes as one packet of up to
+ * NET_IP4_DATA_MAX bytes, which the device cuts; without it, one that
+ * does not fit the MTU returns PITH_EINVAL (offloads are not fragmented).
+ */
+int ip4_output_meta(struct net *n, struct bw *w, uint32_t dst, uint8_t proto,
+                    const struct plat_net_meta *m);
 
 /*
  * Does the timed work due at (now) (reassemblies out of time) and returns

@@ -305,7 +305,7 @@ static void test_options_malformed(void)
 
 static void test_route(void)
 {
-    struct net_config c = {NT_ADDR, 24, 0};
+    struct net_config c = {NT_ADDR, 24, 0, 0};
     uint32_t nh;
 
     T_CHECK(nt_up(&n) == PITH_OK);
@@ -382,7 +382,7 @@ static void test_rfc791_fragmentation(void)
 
 static void test_fragmentation_small_mtu_and_arp_queue(void)
 {
-    struct net_config c = {NT_ADDR, 24, NT_PEER};
+    struct net_config c = {NT_ADDR, 24, NT_PEER, 0};
     struct eth_hdr eh;
     struct arp_pkt a;
     size_t i, len;

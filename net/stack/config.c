@@ -126,7 +126,9 @@ int net_config_parse(int argc, char **argv, struct net_config *c, char *err,
     if (errlen > 0)
         err[0] = '\0';
     for (i = 1; i < argc; i++) {
-        if ((v = cfg_opt(argc, argv, &i, "--ipv4", &missing)))
+        if (strcmp(argv[i], "--no-offload") == 0)
+            c->no_offload = 1;
+        else if ((v = cfg_opt(argc, argv, &i, "--ipv4", &missing)))
             ip = v;
         else if (missing)
             return cfg_fail(err, errlen, "--ipv4", NULL, "missing value");

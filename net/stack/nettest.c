@@ -17,6 +17,7 @@ size_t nt_nout, nt_bad_writes;
 uint64_t nt_now;
 uint32_t nt_mtu;
 int nt_write_rc, nt_read_rc, nt_entropy_rc;
+uint32_t nt_caps, nt_offload;
 
 #define NT_RXQ 320
 static struct nt_frame nt_rxq[NT_RXQ];
@@ -59,7 +60,7 @@ int plat_net_acquire(const char *name, plat_handle_t *h,
     *h = 0;
     memcpy(info->mac, nt_mac, 6);
     info->mtu = nt_mtu;
-    info->caps = PLAT_NET_CAP_NONE;
+    info->caps = nt_caps;
     return PITH_OK;
 }
 
@@ -73,10 +74,57 @@ int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
         return nt_write_rc;
     if (nt_nout < NT_OUT_MAX) {
         nt_out[nt_nout].len = len;
+        nt_out[nt_nout].meta = (struct plat_net_meta){0};
         memcpy(nt_out[nt_nout].b, buf, len);
     }
     nt_nout++;
     return PITH_OK;
+}
+
+int plat_net_offload(plat_handle_t h, uint32_t caps)
+{
+    if (h != 0 || (caps & ~nt_caps))
+        return PITH_EINVAL;
+    nt_offload = caps;
+    return PITH_OK;
+}
+
+/* Keeps the frame and its metadata, which must ask only for what is on
+ * and point inside the frame. */
+int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
+                        const uint8_t *buf, size_t len)
+{
+    size_t keep;
+
+    if (!m || (!m->flags && !m->gso))
+        return plat_net_write(h, buf, len);
+    if (h != 0 || len < 14 || m->flags != PLAT_NET_F_NEEDS_CSUM ||
+        !(nt_offload & PLAT_NET_CAP_CSUM) ||
+        (size_t)m->csum_start + m->csum_offset + 2 > len ||
+        (m->gso == PLAT_NET_GSO_NONE && len > nt_mtu + 14) ||
+        (m->gso &&
+         (m->gso != PLAT_NET_GSO_TCP4 || !(nt_offload & PLAT_NET_CAP_TSO4) ||
+          !m->gso_size || m->hdr_len > len || len > PLAT_NET_GSO_FRAME_MAX))) {
+        nt_bad_writes++;
+        return PITH_EINVAL;
+    }
+    if (nt_write_rc != PITH_OK)
+        return nt_write_rc;
+    if (nt_nout < NT_OUT_MAX) {
+        keep = len < sizeof nt_out[0].b ? len : sizeof nt_out[0].b;
+        nt_out[nt_nout].len = len;
+        nt_out[nt_nout].meta = *m;
+        memcpy(nt_out[nt_nout].b, buf, keep);
+    }
+    nt_nout++;
+    return PITH_OK;
+}
+
+int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
+                       struct plat_net_meta *m)
+{
+    *m = (struct plat_net_meta){0};
+    return plat_net_read(h, buf, size, len);
 }
 
 int plat_net_read(plat_handle_t h, uint8_t *buf, size_t size, size_t *len)
@@ -132,13 +180,19 @@ void nt_reset(void)
     nt_entropy_rc = PITH_OK;
     nt_rx_head = nt_rx_count = 0;
     nt_bad_writes = 0;
+    nt_caps = nt_offload = 0;
     nt_clear();
 }
 
 int nt_up(struct net *n)
 {
+    return nt_up_caps(n, 0, 0);
+}
+
+int nt_up_caps(struct net *n, uint32_t caps, int no_offload)
+{
     static struct net *up[8];
-    struct net_config c = {NT_ADDR, 24, NT_PEER};
+    struct net_config c = {NT_ADDR, 24, NT_PEER, no_offload};
     int i, rc;
 
     /* A stack left up has its timer in the event core: stop it first. */
@@ -149,6 +203,7 @@ int nt_up(struct net *n)
         }
     }
     nt_reset();
+    nt_caps = caps;
     rc = net_init(n, "service", &c);
     for (i = 0; i < 8 && rc == PITH_OK; i++) {
         if (up[i] == n || !up[i]) {
@@ -169,6 +224,14 @@ void nt_rx_push(const void *f, size_t len)
     q = &nt_rxq[(nt_rx_head + nt_rx_count++) % NT_RXQ];
     q->len = len;
     memcpy(q->b, f, len);
+}
+
+void nt_input_meta(struct net *n, const void *f, size_t len,
+                   const struct plat_net_meta *m)
+{
+    n->rx_meta = *m;
+    nt_input(n, f, len);
+    n->rx_meta = (struct plat_net_meta){0};
 }
 
 void nt_input(struct net *n, const void *f, size_t len)
@@ -388,7 +451,10 @@ void nt_fuzz(const uint8_t *data, size_t size, int wrap)
     uint32_t dsts[4] = {NT_PEER, NT_OTHER, NT_FAR, 0x0a0000ff};
 
     udp_close(&sock);
-    NT_CHECK(nt_up(&n) == PITH_OK);
+    NT_CHECK(nt_up_caps(&n,
+                        PLAT_NET_CAP_CSUM | PLAT_NET_CAP_TSO4 |
+                            PLAT_NET_CAP_RX_CSUM | PLAT_NET_CAP_RX_TSO4,
+                        0) == PITH_OK);
     NT_CHECK(udp_bind(&sock, &n, 7, nt_echo_fn, NULL) == PITH_OK);
     while (bv_len(&in) > 0) {
         uint8_t op = bv_u8(&in, 0);
@@ -430,8 +496,17 @@ void nt_fuzz(const uint8_t *data, size_t size, int wrap)
                                                  : IP4_PROTO_UDP,
                             (uint16_t)len, 0, p, len);
             }
-            if (fl)
-                nt_input(&n, f, fl);
+            if (fl) {
+                /* The device's word on the checksum, from the opcode's
+                 * high bits: none, partial (at the transport header or
+                 * elsewhere), verified. */
+                struct plat_net_meta m = {0};
+                m.flags = (uint8_t)((op >> 2) & 3);
+                m.csum_start =
+                    (uint16_t)(op & 0x10 ? ETH_HLEN + IP4_HLEN : (op >> 5) * 4);
+                m.csum_offset = 6;
+                nt_input_meta(&n, f, fl, &m);
+            }
             net_kick(&n);
             break;
         }

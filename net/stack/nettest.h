@@ -35,7 +35,8 @@ extern const uint8_t nt_mac[6], nt_peer_mac[6];
  * NT_OUT_MAX kept. */
 #define NT_OUT_MAX 128
 struct nt_frame {
-    size_t len;
+    size_t len; /* a longer frame (offloads) keeps its first bytes in b */
+    struct plat_net_meta meta; /* plat_net_write_meta()'s; zero: none */
     uint8_t b[NET_RX_FRAME_MAX];
 };
 extern struct nt_frame nt_out[NT_OUT_MAX];
@@ -48,6 +49,9 @@ extern uint32_t nt_mtu; /* the device MTU net_init() will see */
 extern int nt_write_rc; /* what plat_net_write() returns */
 extern int nt_read_rc;  /* what plat_net_read() returns with no frame */
 extern int nt_entropy_rc;
+/* The offloads the device offers (PLAT_NET_CAP_*; none after nt_reset())
+ * and those the stack turned on. */
+extern uint32_t nt_caps, nt_offload;
 
 /* Resets the fakes: clock at 1 s, MTU 1500, no frames either way. */
 /* The Internet checksum of (len) bytes at (p), computed the slow way
@@ -68,11 +72,19 @@ void nt_clear(void);
  */
 int nt_up(struct net *n);
 
+/* nt_up() on a device that offers the offloads (caps); with (no_offload),
+ * as the option --no-offload. */
+int nt_up_caps(struct net *n, uint32_t caps, int no_offload);
+
 /* Queues the frame (f, len) for plat_net_read(). At most 320 wait. */
 void nt_rx_push(const void *f, size_t len);
 
 /* Hands the frame (f, len) to net_input(). */
 void nt_input(struct net *n, const void *f, size_t len);
+
+/* The same, as come from the device with the metadata (*m). */
+void nt_input_meta(struct net *n, const void *f, size_t len,
+                   const struct plat_net_meta *m);
 
 /* Makes (n) learn the peer's MAC (the peer asks for us), then
  * nt_clear(). */
@@ -122,12 +134,13 @@ long nt_out_reassemble(size_t first, size_t count, uint8_t *buf, size_t size);
 #define NT_WRAP_UDP  4 /* UDP datagram in IPv4 from the peer */
 
 /*
- * Runs the program (data, size) against a fresh stack with a UDP echo
- * socket on port 7: a sequence of chunks, each an opcode byte, a 16-bit
- * big-endian length and that many bytes (fewer at the end). Opcode % 4:
- * 0 delivers the bytes as a frame, wrapped per (wrap); 1 moves the clock
- * by length * 10 ms and runs due timers; 2 sends a UDP datagram of
- * (length) bytes to a neighbour, the gateway or far away; 3 re-learns the
+ * Runs the program (data, size) against a fresh stack, its device's
+ * offloads on, with a UDP echo socket on port 7: a sequence of chunks,
+ * each an opcode byte, a 16-bit big-endian length and that many bytes
+ * (fewer at the end). Opcode % 4: 0 delivers the bytes as a frame,
+ * wrapped per (wrap), with checksum metadata from the opcode's high bits; 1
+ * moves the clock by length * 10 ms and runs due timers; 2 sends a UDP datagram
+ * of (length) bytes to a neighbour, the gateway or far away; 3 re-learns the
  * peer. After every step it checks the stack's invariants (bounds, queue
  * accounting, frames within the MTU) and traps when one fails.
  */

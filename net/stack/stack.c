@@ -106,7 +106,11 @@ static void net_watch(plat_handle_t h, void *arg)
     int i, rc;
 
     for (i = 0; i < NET_RX_BUDGET; i++) {
-        rc = plat_net_read(h, n->rx, sizeof n->rx, &len);
+        rc = plat_net_read_meta(h, n->rx,
+                                (n->offload & PLAT_NET_CAP_RX_TSO4)
+                                    ? sizeof n->rx
+                                    : NET_RX_FRAME_MAX,
+                                &len, &n->rx_meta);
         if (rc == PITH_EAGAIN)
             break;
         if (rc < 0) {
@@ -115,7 +119,10 @@ static void net_watch(plat_handle_t h, void *arg)
             break;
         }
         v = bv_make(n->rx, len);
+        if (n->rx_meta.gso)
+            n->st.eth.rx_gso++;
         net_input(n, &v);
+        n->rx_meta = (struct plat_net_meta){0};
     }
     net_kick(n);
 }
@@ -136,6 +143,19 @@ int net_init(struct net *n, const char *dev, const struct net_config *c)
         return PITH_EINVAL;
     memcpy(n->mac, info.mac, 6);
     n->mtu = info.mtu < NET_MTU_MAX ? info.mtu : NET_MTU_MAX;
+    /* Every offload the stack knows, when the device has it: checksums
+     * both ways, TCP/IPv4 segments cut and merged by the host. */
+    if (!c->no_offload) {
+        uint32_t want =
+            info.caps & (PLAT_NET_CAP_CSUM | PLAT_NET_CAP_TSO4 |
+                         PLAT_NET_CAP_RX_CSUM | PLAT_NET_CAP_RX_TSO4);
+        if (!(want & PLAT_NET_CAP_CSUM))
+            want &= ~PLAT_NET_CAP_TSO4;
+        if (!(want & PLAT_NET_CAP_RX_CSUM))
+            want &= ~PLAT_NET_CAP_RX_TSO4;
+        if (want && plat_net_offload(n->dev, want) == PITH_OK)
+            n->offload = want;
+    }
     n->addr = c->addr;
     n->mask = c->prefix ? 0xffffffffu << (32 - c->prefix) : 0;
     n->gateway = c->gateway;

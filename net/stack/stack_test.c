@@ -141,7 +141,7 @@ static void test_dotted_quads(void)
 
 static void test_init(void)
 {
-    struct net_config c = {0, 24, 0};
+    struct net_config c = {0, 24, 0, 0};
     uint8_t mac[6];
 
     nt_reset();

@@ -516,7 +516,18 @@ long tcp_write(struct tcp_conn *c, const void *buf, size_t len)
      * TCP_EV_WRITABLE. */
     if (take < len || c->slen == c->sbuf_max)
         c->fl |= TCP_F_WANT_W;
-    if (c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
+    if (ts->depth > 0 && (n->offload & PLAT_NET_CAP_TSO4) &&
+        c->snd_nxt != c->snd_una && c->state != TCP_SYN_SENT &&
+        c->state != TCP_SYN_RECEIVED) {
+        /* From a callback of the engine, which flushes when it is done,
+         * with data in flight (an ACK will come anyway): with the device
+         * cutting segments, the writes of this turn go out together, as
+         * segments of up to 64 KiB, rather than one write's worth at a
+         * time (Linux's autocorking). With nothing in flight, as in a
+         * request and its answer, at once: the flush comes only after
+         * the device has been read to the end. */
+        tcp_output_later(c);
+    } else if (c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED) {
         c->busy++;
         tcp_output(c);
         c->busy--;

@@ -90,12 +90,29 @@ static uint32_t tcp_seg_room(const struct tcp_conn *c)
     return c->mss - (2 + 2 + 8 * k); /* NOP NOP kind len blocks */
 }
 
+/*
+ * The most data one segment may carry when the device cuts segments
+ * (PLAT_NET_CAP_TSO4): whole segments of (seg) bytes in one IPv4 packet.
+ */
+static uint32_t tcp_tso_room(uint32_t seg)
+{
+    uint32_t max = NET_IP4_DATA_MAX - TCP_HLEN - TCP_OPT_MAX;
+    return seg && max / seg > 1 ? max / seg * seg : seg;
+}
+
 /* Sends one segment of (c): (len) bytes of the send buffer from (seq),
- * control bits (flags). SYNs carry the options of the handshake. */
+ * control bits (flags). SYNs carry the options of the handshake. With the
+ * device's checksum offload the checksum is left to it; a segment longer
+ * than tcp_seg_room() (only with PLAT_NET_CAP_TSO4) is cut by the device
+ * into segments of that many bytes, each with these headers (sequence
+ * numbers moved, FIN and PSH on the last only). */
 static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
                     uint8_t flags)
 {
     struct net *n = c->net;
+    struct plat_net_meta m = {0};
+    int partial = (n->offload & PLAT_NET_CAP_CSUM) != 0;
+    uint32_t seg = tcp_seg_room(c);
     struct tcp_hdr h;
     struct bw w;
     int rc;
@@ -139,9 +156,20 @@ static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
             return PITH_ENOMEM;
         tcp_ring_get(&c->snd, seq - c->snd_una, p, len);
     }
-    rc = tcp_push(&w, &h, c->t.laddr, c->t.raddr);
+    rc = tcp_push_csum(&w, &h, c->t.laddr, c->t.raddr, partial);
+    if (rc == PITH_OK && partial) {
+        m.flags = PLAT_NET_F_NEEDS_CSUM;
+        m.csum_offset = TCP_OFF_CSUM;
+        if (len > seg) {
+            m.gso = PLAT_NET_GSO_TCP4;
+            m.gso_size = (uint16_t)seg;
+            m.hdr_len = (uint16_t)(w.len - len);
+            n->st.tcp.tx_gso++;
+            n->st.tcp.tx_gso_segs += (len + seg - 1) / seg;
+        }
+    }
     if (rc == PITH_OK)
-        rc = ip4_output(n, &w, c->t.raddr, IP4_PROTO_TCP);
+        rc = ip4_output_meta(n, &w, c->t.raddr, IP4_PROTO_TCP, &m);
     n->st.tcp.tx++;
     if (flags & TCP_ACK) {
         c->last_ack_sent = c->rcv_nxt;
@@ -341,7 +369,7 @@ static void tcp_tlp_fire(struct tcp_conn *c)
 void tcp_output(struct tcp_conn *c)
 {
     uint64_t now = ev_now();
-    uint32_t pipe, wnd, off, avail, len, seq, room;
+    uint32_t pipe, wnd, off, avail, len, seq, room, seg;
     int sent = 0, fin;
     uint8_t flags;
 
@@ -422,19 +450,29 @@ void tcp_output(struct tcp_conn *c)
         } else {
             wnd = 0;
         }
-        room = tcp_seg_room(c);
+        seg = tcp_seg_room(c);
+        room = (c->net->offload & PLAT_NET_CAP_TSO4) ? tcp_tso_room(seg) : seg;
         len = avail < room ? avail : room;
         if (len > wnd)
             len = wnd;
+        /* A segment the device cuts goes out as full ones and, at the
+         * end of the data only, a short one, which Nagle may still hold
+         * back (as Linux's tcp_mss_split_point): the rest waits for its
+         * own turn below. */
+        if (len > seg && len % seg &&
+            (len < avail ||
+             (!(c->fl & TCP_F_NODELAY) && !(c->fl & TCP_F_SHUT_WR) &&
+              tcp_seq_geq(c->snd_nxt, c->snd_max))))
+            len -= len % seg;
         fin = (c->fl & TCP_F_SHUT_WR) && off + len == c->slen &&
               !(c->fl & TCP_F_FIN_SENT && c->snd_nxt + len != c->snd_fin);
         if (!len && !fin)
             break;
-        if (len < room && len < avail) {
+        if (len < seg && len < avail) {
             /* Window-limited: sender SWS avoidance (RFC 9293 3.8.6.2.1). */
             if (len < c->max_wnd / 2)
                 break;
-        } else if (len < room && !fin && c->snd_nxt != c->snd_una &&
+        } else if (len < seg && !fin && c->snd_nxt != c->snd_una &&
                    !(c->fl & TCP_F_NODELAY) &&
                    tcp_seq_geq(c->snd_nxt, c->snd_max)) {
             break; /* Nagle (RFC 1122 4.2.3.4) */
@@ -655,6 +693,7 @@ static void tcp_timer_fn(struct ev_timer *t, void *arg)
         tcp_conn_timer(c);
     c->busy--;
     tcp_conn_done(c);
+    n->tcp->depth--;
     tcp_kick(n);
 }
 

@@ -193,6 +193,12 @@ static void tcp_push_opts(struct bw *w, const struct tcp_opts *o)
 
 int tcp_push(struct bw *w, const struct tcp_hdr *h, uint32_t src, uint32_t dst)
 {
+    return tcp_push_csum(w, h, src, dst, 0);
+}
+
+int tcp_push_csum(struct bw *w, const struct tcp_hdr *h, uint32_t src,
+                  uint32_t dst, int partial)
+{
     const struct tcp_opts *o = &h->opt;
     unsigned olen, hlen;
     uint32_t sum;
@@ -222,7 +228,9 @@ int tcp_push(struct bw *w, const struct tcp_hdr *h, uint32_t src, uint32_t dst)
     tcp_push_opts(w, o);
     v = bw_view(w);
     sum = ip4_csum_pseudo(src, dst, IP4_PROTO_TCP, (uint32_t)w->len);
-    bw_set_be16(w, TCP_OFF_CSUM, ip4_csum_finish(ip4_csum_add(sum, &v)));
+    bw_set_be16(w, TCP_OFF_CSUM,
+                partial ? (uint16_t)sum
+                        : ip4_csum_finish(ip4_csum_add(sum, &v)));
     return bw_ok(w) ? PITH_OK : PITH_ENOMEM;
 }
 

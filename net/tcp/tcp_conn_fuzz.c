@@ -9,7 +9,9 @@
  * connection's invariants are checked; at the end the stack is closed and
  * ASan checks that nothing leaked.
  *
- * Input: byte 0 picks the SYN's options; then operations of 8 bytes:
+ * Input: byte 0 picks the SYN's options and (0x40) whether the device
+ * offers its offloads (checksum, TSO: every frame the stack writes must
+ * then still carry metadata the device takes); then operations of 8 bytes:
  *   op, flags, seq delta (2, signed), ack delta (2, signed), window, len
  * followed by (len) data bytes when op says "segment".
  */
@@ -141,7 +143,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bv_shift(&in, 1);
     conn = NULL;
     app_mode = 0;
-    CHECK(nt_up(&n) == PITH_OK);
+    CHECK(nt_up_caps(&n,
+                     sel & 0x40
+                         ? PLAT_NET_CAP_CSUM | PLAT_NET_CAP_TSO4 |
+                               PLAT_NET_CAP_RX_CSUM | PLAT_NET_CAP_RX_TSO4
+                         : 0,
+                     0) == PITH_OK);
     nt_learn_peer(&n);
     memset(&lis, 0, sizeof lis);
     CHECK(tcp_listen(&lis, &n, 7, app_accept, NULL) == PITH_OK);

@@ -162,6 +162,14 @@ unsigned tcp_opts_len(const struct tcp_opts *o);
 int tcp_push(struct bw *w, const struct tcp_hdr *h, uint32_t src, uint32_t dst);
 
 /*
+ * As tcp_push(); with (partial) set, leaves the checksum partial for the
+ * device to complete (PLAT_NET_F_NEEDS_CSUM): the field holds the
+ * pseudo-header's sum only.
+ */
+int tcp_push_csum(struct bw *w, const struct tcp_hdr *h, uint32_t src,
+                  uint32_t dst, int partial);
+
+/*
  * The sequence space (h) takes with (datalen) bytes of data: the data,
  * and one each for SYN and FIN (RFC 9293 3.4, SEG.LEN).
  */

@@ -82,7 +82,7 @@ void udp_input(struct net *n, struct ip4_pkt *p)
         return;
     }
     seg = bv_sub(&p->data, 0, h.len);
-    if (!udp_csum_ok(&seg, p->src, p->dst)) {
+    if (!p->csum_ok && !udp_csum_ok(&seg, p->src, p->dst)) {
         n->st.udp.rx_checksum++;
         return;
     }

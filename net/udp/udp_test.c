@@ -274,6 +274,117 @@ static void test_send(void)
     udp_close(&s);
 }
 
+#define NT_ALL_CAPS                                                            \
+    (PLAT_NET_CAP_CSUM | PLAT_NET_CAP_TSO4 | PLAT_NET_CAP_RX_CSUM |            \
+     PLAT_NET_CAP_RX_TSO4)
+
+/*
+ * Receive checksum offload (PLAT_NET_CAP_RX_CSUM): the stack turns on what
+ * the device offers, unless told --no-offload; a datagram the device
+ * vouched for (DATA_VALID, or a partial checksum that starts at its UDP
+ * header) is taken with its checksum unchecked; a partial one elsewhere,
+ * or a fragment (whose checksum is its datagram's), is checked.
+ */
+static void test_offload_rx(void)
+{
+    static struct udp_sock s;
+    struct plat_net_meta m = {0};
+    uint8_t frag[128], whole[64];
+    size_t len;
+
+    T_CHECK(nt_up_caps(&n, NT_ALL_CAPS, 1) == PITH_OK && nt_offload == 0);
+    T_CHECK(nt_up_caps(&n, PLAT_NET_CAP_TSO4, 0) == PITH_OK && nt_offload == 0);
+    T_CHECK(nt_up_caps(&n, NT_ALL_CAPS, 0) == PITH_OK);
+    T_CHECK(nt_offload == NT_ALL_CAPS);
+    nt_learn_peer(&n);
+    T_CHECK(udp_bind(&s, &n, 7, on_recv, NULL) == PITH_OK);
+    calls = 0;
+    len = nt_udp(f, NT_PEER, 5555, NT_ADDR, 7, "hello", 5);
+    f[len - 1] ^= 1;
+    nt_input(&n, f, len);
+    T_CHECK(calls == 0 && stats().udp.rx_checksum == 1);
+    m.flags = PLAT_NET_F_DATA_VALID;
+    nt_input_meta(&n, f, len, &m);
+    T_CHECK(calls == 1 && bv_len(&last.data) == 5);
+    m.flags = PLAT_NET_F_NEEDS_CSUM;
+    m.csum_start = ETH_HLEN + IP4_HLEN;
+    m.csum_offset = UDP_OFF_CSUM;
+    nt_input_meta(&n, f, len, &m);
+    T_CHECK(calls == 2);
+    m.csum_start = ETH_HLEN; /* not this datagram's header */
+    nt_input_meta(&n, f, len, &m);
+    T_CHECK(calls == 2 && stats().udp.rx_checksum == 2);
+    /* Two fragments of a datagram with a bad checksum, each vouched for. */
+    len = nt_udp(whole, NT_PEER, 5555, NT_ADDR, 7, "0123456789abcdef", 16);
+    whole[len - 1] ^= 1;
+    memcpy(frag, whole + ETH_HLEN + IP4_HLEN, 24);
+    m.flags = PLAT_NET_F_DATA_VALID;
+    len = nt_ip4(f, NT_PEER, NT_ADDR, IP4_PROTO_UDP, 99, IP4_MF, frag, 16);
+    nt_input_meta(&n, f, len, &m);
+    len = nt_ip4(f, NT_PEER, NT_ADDR, IP4_PROTO_UDP, 99, 2, frag + 16, 8);
+    nt_input_meta(&n, f, len, &m);
+    T_CHECK(stats().ip4.reasm_ok == 1);
+    T_CHECK(calls == 2 && stats().udp.rx_checksum == 3);
+    udp_close(&s);
+}
+
+/*
+ * Transmit checksum offload (PLAT_NET_CAP_CSUM) below the transport: the
+ * metadata's offsets move by the IPv4 and Ethernet headers; a packet that
+ * must wait for ARP waits without it, its checksum completed here as the
+ * device would have.
+ */
+static void test_offload_tx(void)
+{
+    struct plat_net_meta m = {0};
+    struct ip4_hdr h;
+    struct bv data;
+    struct bw w;
+    uint32_t ps;
+    size_t i, found = 0;
+
+    T_CHECK(nt_up_caps(&n, PLAT_NET_CAP_CSUM, 0) == PITH_OK);
+    T_CHECK(nt_offload == PLAT_NET_CAP_CSUM);
+    m.flags = PLAT_NET_F_NEEDS_CSUM;
+    m.csum_offset = UDP_OFF_CSUM;
+    /* A UDP datagram, its checksum field the pseudo-header's sum. */
+    ps = ip4_csum_pseudo(NT_ADDR, NT_PEER, IP4_PROTO_UDP, 13);
+    for (i = 0; i < 2; i++) {
+        const uint8_t d[13] = {
+            0x15,        0xb3, 0,   7,   0,   13, (uint8_t)(ps >> 8),
+            (uint8_t)ps, 'h',  'e', 'l', 'l', 'o'};
+        w = bw_make(buf, sizeof buf, NET_HEADROOM);
+        bw_append(&w, d, sizeof d);
+        T_CHECK(ip4_output_meta(&n, &w, NT_PEER, IP4_PROTO_UDP, &m) == PITH_OK);
+        if (i == 0) /* the peer answers the ARP request */
+            nt_input(&n, f,
+                     nt_arp(f, ARP_OP_REPLY, nt_peer_mac, NT_PEER, nt_mac,
+                            NT_ADDR, nt_mac));
+    }
+    T_CHECK(nt_bad_writes == 0);
+    for (i = 0; i < nt_nout; i++) {
+        struct bv seg;
+        if (nt_out_ip4(i, &h, &data) < 0 || h.proto != IP4_PROTO_UDP)
+            continue;
+        seg = data;
+        if (found++ == 0) {
+            /* It waited: complete, no metadata. */
+            T_CHECK(!nt_out[i].meta.flags &&
+                    udp_csum_ok(&seg, NT_ADDR, NT_PEER));
+        } else {
+            T_CHECK(nt_out[i].meta.flags == PLAT_NET_F_NEEDS_CSUM);
+            T_CHECK(nt_out[i].meta.csum_start == ETH_HLEN + IP4_HLEN);
+            T_CHECK(nt_out[i].meta.csum_offset == UDP_OFF_CSUM);
+            T_CHECK(bv_be16(&seg, UDP_OFF_CSUM) == (uint16_t)ps);
+        }
+    }
+    T_CHECK(found == 2);
+    /* No fragments with offloads: a payload past the MTU is refused. */
+    w = bw_make(buf, sizeof buf, NET_HEADROOM);
+    bw_put(&w, 2000);
+    T_CHECK(ip4_output_meta(&n, &w, NT_PEER, IP4_PROTO_UDP, &m) == PITH_EINVAL);
+}
+
 int main(void)
 {
     T_RUN(test_wire_known_answer);
@@ -283,5 +394,7 @@ int main(void)
     T_RUN(test_receive);
     T_RUN(test_many_sockets);
     T_RUN(test_send);
+    T_RUN(test_offload_rx);
+    T_RUN(test_offload_tx);
     return t_done();
 }

@@ -105,37 +105,131 @@ int plat_net_acquire(const char *name, plat_handle_t *h,
     return rc;
 }
 
-int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
+/* The tap's offload flags for the receive offloads in (caps). */
+static unsigned long linux_tun_flags(uint32_t caps)
+{
+    unsigned long f = 0;
+    if (caps & PLAT_NET_CAP_RX_CSUM)
+        f |= LINUX_TUN_F_CSUM;
+    if (caps & PLAT_NET_CAP_RX_TSO4)
+        f |= LINUX_TUN_F_TSO4;
+    return f;
+}
+
+int plat_net_offload(plat_handle_t h, uint32_t caps)
 {
     struct linux_dev *d = linux_dev(h, PITH_MFT_NET);
+
+    if (!d || (caps & ~d->net.caps) ||
+        ((caps & PLAT_NET_CAP_TSO4) && !(caps & PLAT_NET_CAP_CSUM)) ||
+        ((caps & PLAT_NET_CAP_RX_TSO4) && !(caps & PLAT_NET_CAP_RX_CSUM)))
+        return PITH_EINVAL;
+    /* What the host may send us is the tap's to know (the tender left
+     * it all off); what we send, only ours. */
+    if (linux_tun_flags(caps) != linux_tun_flags(d->offload) &&
+        linux_sys_ioctl(d->fd, LINUX_TUNSETOFFLOAD, linux_tun_flags(caps)) < 0)
+        return PITH_EIO;
+    d->offload = caps;
+    return PITH_OK;
+}
+
+/* Whether (m) asks only for what (d) has on, within a frame of (len). */
+static int linux_meta_ok(const struct linux_dev *d,
+                         const struct plat_net_meta *m, size_t len)
+{
+    if (m->flags & ~PLAT_NET_F_NEEDS_CSUM)
+        return 0;
+    if ((m->flags & PLAT_NET_F_NEEDS_CSUM) &&
+        (!(d->offload & PLAT_NET_CAP_CSUM) ||
+         (size_t)m->csum_start + m->csum_offset + 2 > len))
+        return 0;
+    if (m->gso == PLAT_NET_GSO_NONE)
+        return len <= d->net.mtu + 14;
+    return m->gso == PLAT_NET_GSO_TCP4 && (d->offload & PLAT_NET_CAP_TSO4) &&
+           (m->flags & PLAT_NET_F_NEEDS_CSUM) && m->gso_size > 0 &&
+           m->hdr_len > 14 && m->hdr_len <= len &&
+           len <= PLAT_NET_GSO_FRAME_MAX;
+}
+
+int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
+                        const uint8_t *buf, size_t len)
+{
+    static const struct plat_net_meta none;
+    struct linux_dev *d = linux_dev(h, PITH_MFT_NET);
+    uint8_t hdr[LINUX_VNET_HDR_LEN];
+    struct linux_iovec iov[2];
     long n;
 
-    if (!d || len < 14 || len > d->net.mtu + 14)
+    if (!m)
+        m = &none;
+    if (!d || len < 14 || !linux_meta_ok(d, m, len))
         return PITH_EINVAL;
+    hdr[0] = m->flags;
+    hdr[1] = m->gso;
+    hdr[2] = (uint8_t)m->hdr_len;
+    hdr[3] = (uint8_t)(m->hdr_len >> 8);
+    hdr[4] = (uint8_t)m->gso_size;
+    hdr[5] = (uint8_t)(m->gso_size >> 8);
+    hdr[6] = (uint8_t)m->csum_start;
+    hdr[7] = (uint8_t)(m->csum_start >> 8);
+    hdr[8] = (uint8_t)m->csum_offset;
+    hdr[9] = (uint8_t)(m->csum_offset >> 8);
+    iov[0] = (struct linux_iovec){hdr, sizeof hdr};
+    iov[1] = (struct linux_iovec){(void *)(uintptr_t)buf, len};
     do
-        n = linux_sys_write(d->fd, buf, len);
+        n = linux_sys_writev(d->fd, iov, 2);
     while (n == -LINUX_EINTR);
     if (n == -LINUX_EAGAIN)
         return PITH_EAGAIN;
-    return n == (long)len ? PITH_OK : PITH_EIO;
+    return n == (long)(sizeof hdr + len) ? PITH_OK : PITH_EIO;
 }
 
-int plat_net_read(plat_handle_t h, uint8_t *buf, size_t size, size_t *len)
+int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
+{
+    return plat_net_write_meta(h, 0, buf, len);
+}
+
+int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
+                       struct plat_net_meta *m)
 {
     struct linux_dev *d = linux_dev(h, PITH_MFT_NET);
+    uint8_t hdr[LINUX_VNET_HDR_LEN];
+    struct linux_iovec iov[2];
     long n;
 
     if (!d)
         return PITH_EINVAL;
+    iov[0] = (struct linux_iovec){hdr, sizeof hdr};
+    iov[1] = (struct linux_iovec){buf, size};
     do
-        n = linux_sys_read(d->fd, buf, size);
+        n = linux_sys_readv(d->fd, iov, 2);
     while (n == -LINUX_EINTR);
     if (n == -LINUX_EAGAIN)
         return PITH_EAGAIN;
-    if (n < 0)
+    if (n < (long)sizeof hdr)
         return PITH_EIO;
-    *len = (size_t)n;
+    *len = (size_t)n - sizeof hdr;
+    m->flags = hdr[0];
+    m->gso = hdr[1];
+    m->hdr_len = (uint16_t)(hdr[2] | hdr[3] << 8);
+    m->gso_size = (uint16_t)(hdr[4] | hdr[5] << 8);
+    m->csum_start = (uint16_t)(hdr[6] | hdr[7] << 8);
+    m->csum_offset = (uint16_t)(hdr[8] | hdr[9] << 8);
+    /* Only what the image turned on; nothing for a frame that may have
+     * been cut to the buffer. */
+    if (!(d->offload & PLAT_NET_CAP_RX_CSUM) || *len >= size)
+        *m = (struct plat_net_meta){0};
+    if (!(d->offload & PLAT_NET_CAP_RX_TSO4) || m->gso != PLAT_NET_GSO_TCP4) {
+        m->gso = PLAT_NET_GSO_NONE;
+        m->gso_size = m->hdr_len = 0;
+    }
     return PITH_OK;
+}
+
+int plat_net_read(plat_handle_t h, uint8_t *buf, size_t size, size_t *len)
+{
+    struct plat_net_meta m;
+    return plat_net_read_meta(h, buf, size, len, &m);
 }
 
 int plat_block_acquire(const char *name, plat_handle_t *h,

@@ -20,6 +20,7 @@ struct linux_dev {
     uint32_t kind; /* PITH_MFT_NET or PITH_MFT_BLOCK */
     struct plat_net_info net;
     struct plat_block_info block;
+    uint32_t offload; /* net: the PLAT_NET_CAP_* the image turned on */
 };
 
 /* Filled in by the target's start code before linux_start(). */
@@ -44,9 +45,23 @@ struct linux_timespec {
     long tv_sec;
     long tv_nsec;
 };
+struct linux_iovec {
+    void *base;
+    size_t len;
+};
+
+/*
+ * The header in front of every frame on a tap opened with IFF_VNET_HDR
+ * (struct virtio_net_hdr, 10 bytes, little-endian as the host is): the
+ * tender opens every tap so, and the platform adds and strips it.
+ */
+#define LINUX_VNET_HDR_LEN 10
 
 long linux_sys_read(int fd, void *buf, size_t len);
 long linux_sys_write(int fd, const void *buf, size_t len);
+long linux_sys_readv(int fd, const struct linux_iovec *iov, int n);
+long linux_sys_writev(int fd, const struct linux_iovec *iov, int n);
+long linux_sys_ioctl(int fd, unsigned long cmd, unsigned long arg);
 long linux_sys_pread(int fd, void *buf, size_t len, long off);
 long linux_sys_pwrite(int fd, const void *buf, size_t len, long off);
 long linux_sys_ppoll(struct linux_pollfd *fds, unsigned long nfds,
@@ -62,5 +77,9 @@ void linux_sys_abort(void) __attribute__((noreturn));
 #define LINUX_POLLIN          0x001
 #define LINUX_CLOCK_REALTIME  0
 #define LINUX_CLOCK_MONOTONIC 1
+/* <linux/if_tun.h>: _IOW('T', 208, unsigned int), and its flags. */
+#define LINUX_TUNSETOFFLOAD 0x400454d0ul
+#define LINUX_TUN_F_CSUM    0x01
+#define LINUX_TUN_F_TSO4    0x02
 
 #endif

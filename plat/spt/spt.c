@@ -19,18 +19,30 @@ static long spt_syscall(long nr, long a, long b, long c, long d, long e)
 }
 
 /* x86_64 system call numbers (Linux ABI). */
-#define SPT_NR_READ          0
 #define SPT_NR_WRITE         1
+#define SPT_NR_IOCTL         16
 #define SPT_NR_PREAD64       17
 #define SPT_NR_PWRITE64      18
+#define SPT_NR_READV         19
+#define SPT_NR_WRITEV        20
 #define SPT_NR_CLOCK_GETTIME 228
 #define SPT_NR_EXIT_GROUP    231
 #define SPT_NR_PPOLL         271
 #define SPT_NR_GETRANDOM     318
 
-long linux_sys_read(int fd, void *buf, size_t len)
+long linux_sys_readv(int fd, const struct linux_iovec *iov, int n)
 {
-    return spt_syscall(SPT_NR_READ, fd, (long)buf, (long)len, 0, 0);
+    return spt_syscall(SPT_NR_READV, fd, (long)iov, n, 0, 0);
+}
+
+long linux_sys_writev(int fd, const struct linux_iovec *iov, int n)
+{
+    return spt_syscall(SPT_NR_WRITEV, fd, (long)iov, n, 0, 0);
+}
+
+long linux_sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
+{
+    return spt_syscall(SPT_NR_IOCTL, fd, (long)cmd, (long)arg, 0, 0);
 }
 
 long linux_sys_write(int fd, const void *buf, size_t len)

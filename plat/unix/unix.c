@@ -12,8 +12,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,9 +24,21 @@ static long ret(long rc)
     return rc < 0 ? -errno : rc;
 }
 
-long linux_sys_read(int fd, void *buf, size_t len)
+long linux_sys_readv(int fd, const struct linux_iovec *iov, int n)
 {
-    return ret(read(fd, buf, len));
+    _Static_assert(sizeof(struct linux_iovec) == sizeof(struct iovec),
+                   "iovec layout");
+    return ret(readv(fd, (const struct iovec *)iov, n));
+}
+
+long linux_sys_writev(int fd, const struct linux_iovec *iov, int n)
+{
+    return ret(writev(fd, (const struct iovec *)iov, n));
+}
+
+long linux_sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
+{
+    return ret(ioctl(fd, cmd, arg));
 }
 
 long linux_sys_write(int fd, const void *buf, size_t len)

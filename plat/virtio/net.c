@@ -215,6 +215,27 @@ int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)
     return PITH_OK;
 }
 
+/* No offloads yet: the device is driven without them (info.caps 0). */
+int plat_net_offload(plat_handle_t h, uint32_t caps)
+{
+    return net_get(h) && caps == 0 ? PITH_OK : PITH_EINVAL;
+}
+
+int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
+                        const uint8_t *buf, size_t len)
+{
+    if (m && (m->flags || m->gso))
+        return PITH_EINVAL;
+    return plat_net_write(h, buf, len);
+}
+
+int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
+                       struct plat_net_meta *m)
+{
+    *m = (struct plat_net_meta){0};
+    return plat_net_read(h, buf, size, len);
+}
+
 plat_handle_set_t kern_net_ready(void)
 {
     plat_handle_set_t ready = 0;

@@ -22,7 +22,7 @@ int tender_if_exists(const char *ifname)
     return stat(path, &st) == 0;
 }
 
-static int tap_attach(const char *ifname, int flags_extra)
+static int tap_attach(const char *ifname, int flags_extra, short ifflags)
 {
     struct ifreq ifr;
     int fd;
@@ -38,7 +38,7 @@ static int tap_attach(const char *ifname, int flags_extra)
         return -1;
     }
     memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | ifflags);
     memcpy(ifr.ifr_name, ifname, strlen(ifname));
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         tender_err("tap '%s': %s%s", ifname, strerror(errno),
@@ -54,7 +54,7 @@ static int tap_attach(const char *ifname, int flags_extra)
 int tender_tap_open(const struct tender_bind *b, struct plat_net_info *info)
 {
     struct ifreq ifr;
-    int fd, s;
+    int fd, s, hdrsz;
 
     if (!tender_if_exists(b->host)) {
         tender_err("--net:%s=%s: no network interface '%s' (create it with "
@@ -62,10 +62,25 @@ int tender_tap_open(const struct tender_bind *b, struct plat_net_info *info)
                    b->name, b->host, b->host, b->host);
         return -1;
     }
-    fd = tap_attach(b->host, O_NONBLOCK);
+    /* Every frame carries a virtio-net header (the platform adds and
+     * strips it), so that an image may turn offloads on without asking
+     * the host for anything but the tap's offload flags, which start off:
+     * a tap that kept some from an earlier user would send large frames
+     * to an image that did not ask. */
+    fd = tap_attach(b->host, O_NONBLOCK, IFF_VNET_HDR);
     if (fd < 0)
         return -1;
+    hdrsz = 10; /* struct virtio_net_hdr, the platform's LINUX_VNET_HDR_LEN */
+    if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0 ||
+        ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
+        tender_err("tap '%s': cannot set its virtio-net header: %s", b->host,
+                   strerror(errno));
+        close(fd);
+        return -1;
+    }
     memset(info, 0, sizeof *info);
+    info->caps = PLAT_NET_CAP_CSUM | PLAT_NET_CAP_TSO4 | PLAT_NET_CAP_RX_CSUM |
+                 PLAT_NET_CAP_RX_TSO4;
     info->mtu = 1500;
     s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s >= 0) {
@@ -91,7 +106,7 @@ int tender_tap_open(const struct tender_bind *b, struct plat_net_info *info)
 int tender_tap_create(const char *ifname)
 {
     struct ifreq ifr;
-    int fd = tap_attach(ifname, 0), s, rc = -1;
+    int fd = tap_attach(ifname, 0, 0), s, rc = -1;
 
     if (fd < 0)
         return -1;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
@@ -25,6 +26,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include <linux/filter.h>
+#include <linux/if_tun.h>
 
 static struct spt_boot_info boot;
 
@@ -164,7 +166,31 @@ static int allow(scmp_filter_ctx ctx, int nr, int any, uint64_t a0)
 }
 
 /*
- * The allow-list: console writes, reads and writes on tap fds, positioned
+ * Allows the one ioctl an image may make, TUNSETOFFLOAD on its tap (fd),
+ * with only the flag sets plat_net_offload() asks for: none, checksums,
+ * checksums and TCP/IPv4 segments (what the host may send it).
+ */
+static int allow_offload(scmp_filter_ctx ctx, uint64_t fd)
+{
+    static const uint64_t flags[] = {0, TUN_F_CSUM, TUN_F_CSUM | TUN_F_TSO4};
+    unsigned i;
+
+    for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 3,
+                                  SCMP_A0(SCMP_CMP_EQ, fd),
+                                  SCMP_A1(SCMP_CMP_EQ, TUNSETOFFLOAD),
+                                  SCMP_A2(SCMP_CMP_EQ, flags[i]));
+        if (rc < 0) {
+            tender_err("seccomp rule for ioctl: %s", strerror(-rc));
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The allow-list: console writes, vectored reads and writes on tap fds
+ * (a virtio-net header and a frame) and their offload ioctl, positioned
  * reads and writes on block fds, ppoll, the two clocks, getrandom, and
  * exit_group. Everything else kills the process. The program is exported
  * as BPF now, while libc may still be used; launch() loads it.
@@ -203,8 +229,10 @@ static int build_filter(struct sock_fprog *prog)
         int net = boot.dev[i].kind == PITH_MFT_NET;
         if (boot.dev[i].fd < 0)
             continue; /* absent: nothing to allow */
-        if (allow(ctx, net ? SCMP_SYS(read) : SCMP_SYS(pread64), 0, dfd) < 0 ||
-            allow(ctx, net ? SCMP_SYS(write) : SCMP_SYS(pwrite64), 0, dfd) < 0)
+        if (allow(ctx, net ? SCMP_SYS(readv) : SCMP_SYS(pread64), 0, dfd) < 0 ||
+            allow(ctx, net ? SCMP_SYS(writev) : SCMP_SYS(pwrite64), 0, dfd) < 0)
+            goto out;
+        if (net && allow_offload(ctx, dfd) < 0)
             goto out;
     }
     fd = memfd_create("pith-spt-filter", MFD_CLOEXEC);

@@ -11,7 +11,7 @@ build_app "$ROOT/tests/apps/blk" spt "$T/blk.spt" || exit 1
 build_app "$ROOT/tests/apps/netecho" spt "$T/netecho.spt" || exit 1
 
 # ---- Forbidden system calls: SIGSYS, exit status 128 + 31. ----
-for sys in open socket execve mmap-exec read-stdin clock-boottime; do
+for sys in open socket execve mmap-exec read-stdin clock-boottime ioctl ioctl-offload; do
     expect "seccomp kills an image calling $sys" 159 '' -- \
         "$PITH" run "$T/badsys.spt" -- $sys
     if grep -q 'the sandbox let it through' "$T/out"; then

@@ -3,7 +3,11 @@
 # tap, and a Python client
 # (tests/tools/tcpcheck.py) on the other side:
 #   - 100 MiB through echo (port 7), both ways at once, sha256 equal;
-#   - 100 MiB from the bulk sender (port 19), length and pattern right;
+#   - 100 MiB from the bulk sender (port 19), length and pattern right,
+#     with the offloads off (--no-offload: no frame beyond the MTU);
+#   - on unix and spt, the echo's frames were large both ways (the tap's
+#     virtio-net header: TSO and merged segments, echo --stats' gso= and
+#     rx_gso=); none on virtio, which has no offloads yet;
 #   - 10 MiB into discard (port 9), then the server's FIN;
 #   - 1000 connections at once, 64 KiB each through echo, all intact;
 #   - a closed port refuses with RST at once;
@@ -155,11 +159,28 @@ for target in unix spt virtio; do
     img=$T/echo.$target
     build_app "$ROOT/apps/echo" $target "$img" || continue
 
-    if echo_up "$img" echo$target; then
+    if echo_up "$img" echo$target --stats --stats-every=1; then
         in_ns $TCPCHECK echo $GUEST 7 $((100 << 20)) | tag
+        stats_next
+        echo "# $target: after the echo: $(stats)"
+        gso=$(stat gso)
+        if [ $target = virtio ]; then
+            check "$target: no offloads: every frame within the MTU" \
+                '[ "$gso" = 0/0 ] && [ "$(stat rx_gso)" = 0 ]' "'$(stats)'"
+        else
+            # The tap's virtio-net header: Linux merges what it sends
+            # (rx_gso), pith's TCP sends segments of many MSS that the
+            # tap cuts (gso=LARGE/CUT), at least 4 a piece on average.
+            check "$target: offloads: segments of many MSS both ways through the tap" \
+                '[ "${gso%/*}" -gt 0 ] && [ "${gso#*/}" -ge $((4 * ${gso%/*})) ] && [ "$(stat rx_gso)" -gt 0 ]' \
+                "'$(stats)'"
+        fi
     fi
-    if echo_up "$img" bulk$target --bulk=104857600; then
+    if echo_up "$img" bulk$target --bulk=104857600 --no-offload --stats --stats-every=1; then
         in_ns $TCPCHECK bulk $GUEST 19 104857600 | tag
+        stats_next
+        check "$target: --no-offload: every frame within the MTU" \
+            '[ "$(stat gso)" = 0/0 ] && [ "$(stat rx_gso)" = 0 ]' "'$(stats)'"
     fi
     if echo_up "$img" discard$target; then
         in_ns $TCPCHECK discard $GUEST 9 $((10 << 20)) | tag

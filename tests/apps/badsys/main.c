@@ -41,9 +41,13 @@ int app_main(int argc, char **argv)
         rc = raw(0, 0, (long)buf, sizeof buf, 0, 0, 0);
     else if (!strcmp(what, "clock-boottime"))
         rc = raw(228, 7 /* CLOCK_BOOTTIME */, (long)buf, 0, 0, 0, 0);
+    else if (!strcmp(what, "ioctl"))
+        rc = raw(16, 1, 0x5401 /* TCGETS */, (long)buf, 0, 0, 0);
+    else if (!strcmp(what, "ioctl-offload")) /* allowed on taps only */
+        rc = raw(16, 1, 0x400454d0 /* TUNSETOFFLOAD */, 0, 0, 0, 0);
     else {
         printf("usage: badsys open|socket|execve|mmap-exec|read-stdin|"
-               "clock-boottime\n");
+               "clock-boottime|ioctl|ioctl-offload\n");
         return 2;
     }
     printf("badsys: %s returned %ld: the sandbox let it through\n", what, rc);
