@@ -136,6 +136,13 @@ static void ip4_deliver(struct net *n, struct ip4_pkt *p)
         n->ip4_unknown(n, p);
 }
 
+int ip4_csum_vouched(const struct net *n, size_t ihl)
+{
+    return (n->rx_meta.flags & PLAT_NET_F_DATA_VALID) ||
+           ((n->rx_meta.flags & PLAT_NET_F_NEEDS_CSUM) &&
+            n->rx_meta.csum_start == ETH_HLEN + ihl);
+}
+
 void ip4_input(struct net *n, struct bv *v, int l2bcast)
 {
     struct ip4_hdr h;
@@ -178,9 +185,7 @@ void ip4_input(struct net *n, struct bv *v, int l2bcast)
     p.ttl = h.ttl;
     /* The device's word on the checksum is about this frame's transport
      * header, which a partial one must start at. */
-    p.csum_ok = (uint8_t)((n->rx_meta.flags & PLAT_NET_F_DATA_VALID) ||
-                          ((n->rx_meta.flags & PLAT_NET_F_NEEDS_CSUM) &&
-                           n->rx_meta.csum_start == ETH_HLEN + bv_len(&p.hdr)));
+    p.csum_ok = (uint8_t)ip4_csum_vouched(n, bv_len(&p.hdr));
     p.bcast = (uint8_t)(l2bcast || h.dst != n->addr);
     if (!(h.frag & (IP4_MF | IP4_OFF_MASK))) {
         ip4_deliver(n, &p);

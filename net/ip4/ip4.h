@@ -107,6 +107,15 @@ int ip4_parse(struct bv *v, struct ip4_hdr *h, struct bv *hdr, struct bv *data);
  */
 int ip4_push(struct bw *w, const struct ip4_hdr *h);
 
+/*
+ * Whether the device vouched for the transport checksum of the frame
+ * being received (n->rx_meta), an unfragmented packet whose IPv4 header
+ * is (ihl) bytes: verified by the host (DATA_VALID), or left partial by
+ * a sender on the host (NEEDS_CSUM, then starting right after that
+ * header), which Linux never puts on the wire, so nothing was damaged.
+ */
+int ip4_csum_vouched(const struct net *n, size_t ihl);
+
 /* ---- Logic ---- */
 
 /* A datagram for us, as handed to a transport protocol. Borrowed: the
