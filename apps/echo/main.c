@@ -243,6 +243,11 @@ static void print_stats(void)
            (unsigned long long)st.tcp.tx_gso,
            (unsigned long long)st.tcp.tx_gso_segs,
            (unsigned long long)st.eth.rx_gso);
+    /* Frames through the device, and those it refused (queue full). */
+    printf("echo: eth rx=%llu tx=%llu tx_drop=%llu\n",
+           (unsigned long long)st.eth.rx_frames,
+           (unsigned long long)st.eth.tx_frames,
+           (unsigned long long)st.eth.tx_drop);
     /* Why input was refused, layer by layer (struct net_stats): what a
      * test of malformed frames reads back. */
     printf("echo: drops eth_short=%llu eth_ethertype=%llu arp_bad=%llu "

@@ -243,9 +243,20 @@ plat_handle_set_t kern_net_ready(void)
 
     for (h = 0; h < PITH_MFT_DEV_MAX; h++) {
         struct vnet *n = net_of[h];
+        uint32_t got;
         if (!n)
             continue;
         net_rx_flush(n);
+        /* Frames still queued for sending before the wait: notify the
+         * device whatever its event index says. Under QEMU's TCG a
+         * suppressed notification sometimes left the queue unserved for
+         * good (the connection timed out with frames in the ring); one
+         * notification more per wait costs little, and none is sent
+         * once the device has returned every frame. */
+        while (virtq_get(&n->tx, &got) >= 0)
+            ;
+        if (n->tx.inflight)
+            n->dev->ops->notify(n->dev, NET_TXQ);
         if (virtq_irq_arm(&n->rx))
             ready |= 1ull << h;
     }
