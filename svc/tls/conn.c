@@ -219,36 +219,6 @@ void tls_conn_consume(struct tls_conn *c, size_t n)
     settle(c);
 }
 
-long tls_conn_write(struct tls_conn *c, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    size_t total = 0;
-    int err = tls_conn_error(c);
-
-    if (err)
-        return err;
-    if (c->closing || engine_closed(c))
-        return PITH_EINVAL;
-    settle(c);
-    if (!c->open || c->err)
-        return 0;
-    while (len > 0) {
-        size_t room;
-        unsigned char *buf = br_ssl_engine_sendapp_buf(eng(c), &room);
-        if (!buf || !room)
-            break;
-        if (room > len)
-            room = len;
-        memcpy(buf, p, room);
-        /* A full record goes to the output at once. */
-        br_ssl_engine_sendapp_ack(eng(c), room);
-        p += room;
-        len -= room;
-        total += room;
-    }
-    return (long)total;
-}
-
 long tls_conn_write_buf(struct tls_conn *c, void **buf)
 {
     unsigned char *p;
@@ -268,6 +238,29 @@ long tls_conn_write_buf(struct tls_conn *c, void **buf)
         return 0;
     *buf = p;
     return (long)room;
+}
+
+long tls_conn_write(struct tls_conn *c, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    size_t total = 0;
+    void *buf;
+    long room = tls_conn_write_buf(c, &buf);
+
+    if (room <= 0)
+        return room; /* an error, or no room now */
+    while (room > 0 && len > 0) {
+        size_t n = (size_t)room < len ? (size_t)room : len;
+        memcpy(buf, p, n);
+        /* A full record goes to the output at once. */
+        tls_conn_write_ack(c, n);
+        p += n;
+        len -= n;
+        total += n;
+        if (len)
+            room = tls_conn_write_buf(c, &buf);
+    }
+    return (long)total;
 }
 
 void tls_conn_write_ack(struct tls_conn *c, size_t n)
