@@ -259,6 +259,12 @@ plat_handle_set_t kern_net_ready(void)
             n->dev->ops->notify(n->dev, NET_TXQ);
         if (virtq_irq_arm(&n->rx))
             ready |= 1ull << h;
+        else
+            /* Nothing received: about to wait for it. The device is
+             * told again that buffers are there, as for sending above
+             * (an RX queue left unserved after a flood of frames was
+             * seen once under TCG). */
+            n->dev->ops->notify(n->dev, NET_RXQ);
     }
     return ready;
 }
