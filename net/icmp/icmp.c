@@ -59,11 +59,15 @@ static void icmp_echo(struct net *n, struct ip4_pkt *p, uint16_t csum)
      * (0, 0), which adds nothing. */
     uint16_t m = (uint16_t)(ICMP_ECHO << 8 | bv_u8(&p->data, ICMP_OFF_CODE));
     uint32_t sum = (uint32_t)(uint16_t)~csum + (uint16_t)~m;
+    uint16_t hc = ip4_csum_finish(sum);
 
     bw_append(&w, bv_ptr(&p->data, 0, len), len);
     bw_set_u8(&w, ICMP_OFF_TYPE, ICMP_ECHO_REPLY);
     bw_set_u8(&w, ICMP_OFF_CODE, 0);
-    bw_set_be16(&w, ICMP_OFF_CSUM, ip4_csum_finish(sum));
+    /* The update cannot tell the sums 0x0000 and 0xffff apart: 0 is
+     * wrong for a reply that is all zeros (a request of id 0, sequence 0
+     * and zero data), and 0xffff is right for every reply that gives 0. */
+    bw_set_be16(&w, ICMP_OFF_CSUM, hc ? hc : 0xffff);
     if (ip4_output(n, &w, p->src, IP4_PROTO_ICMP) == PITH_OK)
         n->st.icmp.echo_replies++;
 }

@@ -86,6 +86,14 @@ static void test_echo_reply(void)
     }
     T_CHECK(stats().icmp.echo_requests == 500);
     T_CHECK(stats().icmp.echo_replies == 500);
+    /* Id 0, sequence 0, zero data: the reply is all zeros but for its
+     * checksum, which must then be 0xffff (found by the fuzzer). */
+    memset(data, 0, 17);
+    len = nt_echo_msg(msg, 0, 0, data, 17);
+    nt_clear();
+    nt_input(&n, f,
+             nt_ip4(f, NT_PEER, NT_ADDR, IP4_PROTO_ICMP, 1, 0, msg, len));
+    T_CHECK(nt_nout == 1 && is_reply(0, len));
 }
 
 static void test_counted_and_ignored(void)
