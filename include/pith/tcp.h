@@ -64,7 +64,9 @@
  */
 struct tcp_limits {
     uint32_t conns;     /* connections in any state, TIME_WAIT included */
-    uint32_t sndbuf;    /* bytes one connection may hold unacknowledged */
+    uint32_t sndbuf;    /* bytes one connection may hold unacknowledged:
+                           it starts at TCP_SNDBUF_START (or sndbuf if less)
+                           and grows to twice the congestion window */
     uint32_t rcvbuf;    /* bytes one connection may hold unread */
     uint32_t mem;       /* bytes of buffers all connections may hold */
     uint32_t backlog;   /* half-open connections per listener; past it,
@@ -74,11 +76,14 @@ struct tcp_limits {
 };
 
 #define TCP_DEFAULT_CONNS     16384
-#define TCP_DEFAULT_SNDBUF    (128 * 1024)
+#define TCP_DEFAULT_SNDBUF    (4 * 1024 * 1024)
 #define TCP_DEFAULT_RCVBUF    (128 * 1024)
 #define TCP_DEFAULT_MEM       (48 * 1024 * 1024)
 #define TCP_DEFAULT_BACKLOG   256
 #define TCP_DEFAULT_TIME_WAIT 4096
+
+/* A connection's send buffer limit at its start (see tcp_limits). */
+#define TCP_SNDBUF_START (128 * 1024)
 
 /* Smallest and largest buffer limits tcp_set_limits() takes. */
 #define TCP_BUF_MIN 4096

@@ -214,7 +214,8 @@ struct tcp_conn *tcp_conn_new(struct net *n, const struct tcp_tuple *t)
     ts->mem += sizeof *c;
     c->net = n;
     c->t = *t;
-    c->sbuf_max = ts->lim.sndbuf;
+    c->sbuf_max =
+        ts->lim.sndbuf < TCP_SNDBUF_START ? ts->lim.sndbuf : TCP_SNDBUF_START;
     c->rbuf_max = ts->lim.rcvbuf;
     while ((c->rbuf_max >> c->rcv_ws) > 0xffff && c->rcv_ws < TCP_WSCALE_MAX)
         c->rcv_ws++;

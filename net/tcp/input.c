@@ -457,6 +457,23 @@ static void tcp_dsack_take(struct tcp_conn *c, uint32_t ack,
     }
 }
 
+/*
+ * Send buffer autotuning, as Linux's: room for twice the congestion
+ * window, so that a window's worth is queued behind the one in flight,
+ * up to the limit (tcp_limits.sndbuf). It never shrinks; a connection
+ * whose window stays small keeps a small buffer.
+ */
+static void tcp_sndbuf_grow(struct tcp_conn *c)
+{
+    uint64_t want = 2 * (uint64_t)c->cc.cwnd;
+    uint32_t cap = c->net->tcp->lim.sndbuf;
+
+    if (want > cap)
+        want = cap;
+    if (want > c->sbuf_max)
+        c->sbuf_max = (uint32_t)want;
+}
+
 static void tcp_enter_recovery(struct tcp_conn *c)
 {
     c->t_tlp = 0;
@@ -636,6 +653,7 @@ static int tcp_ack(struct tcp_conn *c, const struct tcp_hdr *h, uint32_t dlen)
         c->t_rtx = c->snd_max != c->snd_una ? now + c->rtt.rto : 0;
         c->tlp_out = 0;
         tcp_arm_tlp(c, now);
+        tcp_sndbuf_grow(c);
         if ((c->fl & TCP_F_WANT_W) &&
             c->sbuf_max - c->slen >= c->sbuf_max / 4) {
             c->fl &= ~(uint32_t)TCP_F_WANT_W;

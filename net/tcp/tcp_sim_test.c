@@ -376,6 +376,7 @@ struct peer {
     uint32_t oseed, iseed;
     int eof, closed, err, bad, done, paused, nodelay, connected;
     uint64_t keep_idle;
+    uint32_t room_first, room_peak; /* buffer room at the first write, most */
 };
 
 static struct peer pa[64], pb[64];
@@ -418,7 +419,11 @@ static void peer_fill(struct peer *p)
             len = (size_t)(p->out - p->sent);
         for (i = 0; i < len; i++)
             buf[i] = pat(p->oseed, p->sent + i);
+        if (!p->room_first)
+            p->room_first = (uint32_t)tcp_write_room(p->c);
         n = tcp_write(p->c, buf, len);
+        if (p->c->slen + tcp_write_room(p->c) > p->room_peak)
+            p->room_peak = p->c->slen + (uint32_t)tcp_write_room(p->c);
         if (n <= 0)
             return;
         p->sent += (uint64_t)n;
@@ -1491,6 +1496,37 @@ static void test_mem_limit(void)
     stacks_down();
 }
 
+/* The send buffer starts at TCP_SNDBUF_START and grows with the
+ * congestion window, up to the limit; a smaller limit holds from the
+ * start. */
+static void test_sndbuf_autotune(void)
+{
+    static const uint32_t caps[] = {TCP_DEFAULT_SNDBUF, 512 * 1024, 64 * 1024};
+    struct tcp_limits l;
+    unsigned i;
+
+    for (i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        stacks_up(15);
+        tcp_get_limits(&na, &l);
+        l.sndbuf = caps[i];
+        T_CHECK(tcp_set_limits(&na, &l) == PITH_OK);
+        start_conns(1, 32 << 20, 0);
+        T_CHECK(run_for(120) == 0);
+        T_CHECK(pa[0].room_first ==
+                (caps[i] < TCP_SNDBUF_START ? caps[i] : TCP_SNDBUF_START));
+        check_intact(1, 32 << 20, 0);
+        if (caps[i] > TCP_SNDBUF_START)
+            T_CHECKF(pa[0].room_peak > TCP_SNDBUF_START &&
+                         pa[0].room_peak <= caps[i],
+                     "limit %u: peak %u", caps[i], pa[0].room_peak);
+        else
+            T_CHECK(pa[0].room_peak == caps[i]);
+        check_nothing_left();
+        tcp_unlisten(&lis);
+        stacks_down();
+    }
+}
+
 /* CUBIC's integer cube root. */
 static void test_cbrt(void)
 {
@@ -1531,6 +1567,7 @@ int main(void)
     T_RUN(test_nagle);
     T_RUN(test_keepalive);
     T_RUN(test_mem_limit);
+    T_RUN(test_sndbuf_autotune);
     free(sim.q[0]);
     free(sim.q[1]);
     return t_done();
