@@ -183,6 +183,24 @@ int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len);
 int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
                         const uint8_t *buf, size_t len);
 
+/* A piece of a frame to send: (len) bytes at (base). */
+struct plat_net_iov {
+    const uint8_t *base;
+    size_t len;
+};
+
+#define PLAT_NET_IOV_MAX 4
+
+/*
+ * As plat_net_write_meta(), for a frame given in (n) pieces, 1 to
+ * PLAT_NET_IOV_MAX, whose bytes in order are the frame: a host that takes
+ * pieces gets them as they lie (a tap: one writev), which saves gathering
+ * a large frame into one buffer first. The pieces are read before the
+ * call returns. PITH_EINVAL also for (n) out of range.
+ */
+int plat_net_write_iov(plat_handle_t h, const struct plat_net_meta *m,
+                       const struct plat_net_iov *iov, unsigned n);
+
 /*
  * Receives one whole frame into (buf), which has room for (size) bytes,
  * and stores its length in (*len). (size) should be at least mtu + 14; a

@@ -249,7 +249,7 @@ int arp_output(struct net *n, struct bw *w, uint32_t nexthop)
 }
 
 int arp_output_meta(struct net *n, struct bw *w, uint32_t nexthop,
-                    const struct plat_net_meta *m)
+                    const struct net_out *o)
 {
     uint64_t now = ev_now();
     struct net_arp_entry *e = arp_find(n, nexthop);
@@ -267,7 +267,7 @@ int arp_output_meta(struct net *n, struct bw *w, uint32_t nexthop,
             e->probing = 1;
             arp_ask(n, e, 1, now);
         }
-        return eth_output_meta(n, w, e->mac, ETH_TYPE_IP4, m);
+        return eth_output_meta(n, w, e->mac, ETH_TYPE_IP4, o);
     }
     if (e && e->state == ARP_FAILED && now < e->expires) {
         n->st.arp.pending_drops++;
@@ -296,7 +296,8 @@ int arp_output_meta(struct net *n, struct bw *w, uint32_t nexthop,
     }
     data = bw_view(w);
     if (e->npend >= NET_ARP_PENDING_PER || n->arp_pend_free < 0 ||
-        bv_len(&data) > NET_MTU_MAX || (m && (m->flags || m->gso))) {
+        bv_len(&data) > NET_MTU_MAX ||
+        (o && (o->m.flags || o->m.gso || o->ntail))) {
         n->st.arp.pending_drops++;
         return PITH_ELIMIT;
     }

@@ -90,13 +90,13 @@ int arp_output(struct net *n, struct bw *w, uint32_t nexthop);
 int arp_ready(struct net *n, uint32_t nexthop);
 
 /*
- * As arp_output(), with the device's offloads (*m) (NULL: none; offsets
- * from the IPv4 header's start; see eth_output_meta()), which MUST be
- * given only when arp_ready(): a packet that waits, waits without them
+ * As arp_output(), with the offloads and tail of (*o) (NULL: none;
+ * offsets from the IPv4 header's start; see struct net_out), which MUST
+ * be given only when arp_ready(): a packet that waits, waits without them
  * (a packet with them is dropped then, counted in pending_drops).
  */
 int arp_output_meta(struct net *n, struct bw *w, uint32_t nexthop,
-                    const struct plat_net_meta *m);
+                    const struct net_out *o);
 
 /* Announces our address: a gratuitous request (RFC 5227 section 2.3). */
 void arp_announce(struct net *n);

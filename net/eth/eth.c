@@ -42,12 +42,26 @@ int eth_output(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
     return eth_output_meta(n, w, dst, type, 0);
 }
 
-int eth_output_meta(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
-                    uint16_t type, const struct plat_net_meta *m)
+size_t net_out_tail_len(const struct net_out *o)
 {
+    size_t len = 0;
+    unsigned i;
+
+    for (i = 0; o && i < o->ntail; i++)
+        len += o->tail[i].len;
+    return len;
+}
+
+int eth_output_meta(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
+                    uint16_t type, const struct net_out *o)
+{
+    const struct plat_net_meta *m = o ? &o->m : 0;
+    struct plat_net_iov v[3];
     struct plat_net_meta fm;
     struct eth_hdr h;
     struct bv f;
+    size_t len;
+    unsigned i;
     int rc;
 
     memcpy(h.dst, dst, ETH_ALEN);
@@ -58,21 +72,26 @@ int eth_output_meta(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
         return PITH_EINVAL; /* a layer above broke its headroom contract */
     }
     f = bw_view(w);
+    len = bv_len(&f);
     if (m && (m->flags || m->gso)) {
         fm = *m;
         fm.csum_start = (uint16_t)(fm.csum_start + ETH_HLEN);
         if (fm.gso)
             fm.hdr_len = (uint16_t)(fm.hdr_len + ETH_HLEN);
-        rc = plat_net_write_meta(n->dev, &fm, bv_ptr(&f, 0, bv_len(&f)),
-                                 bv_len(&f));
+        v[0] = (struct plat_net_iov){bv_ptr(&f, 0, len), len};
+        for (i = 0; fm.gso && i < o->ntail && i < 2; i++) {
+            v[1 + i] = o->tail[i];
+            len += o->tail[i].len;
+        }
+        rc = plat_net_write_iov(n->dev, &fm, v, 1 + i);
     } else {
-        rc = plat_net_write(n->dev, bv_ptr(&f, 0, bv_len(&f)), bv_len(&f));
+        rc = plat_net_write(n->dev, bv_ptr(&f, 0, len), len);
     }
     if (rc < 0) {
         n->st.eth.tx_drop++;
         return rc;
     }
     n->st.eth.tx_frames++;
-    n->st.eth.tx_bytes += bv_len(&f);
+    n->st.eth.tx_bytes += len;
     return PITH_OK;
 }

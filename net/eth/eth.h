@@ -66,12 +66,30 @@ int eth_output(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
                uint16_t type);
 
 /*
- * As eth_output(), with the device's offloads (*m) (NULL: none), whose
- * offsets count from the start of (w)'s data, the Ethernet header's end:
- * it moves them by ETH_HLEN. With PLAT_NET_GSO_TCP4, (w) may hold up to
- * NET_IP4_DATA_MAX + IP4_HLEN bytes.
+ * How a packet leaves, beyond its bytes in a bw: the device's offloads
+ * (m), whose offsets count from the start of the data handed to the layer
+ * (each layer below moves them by its header), and with PLAT_NET_GSO_TCP4
+ * only, a tail: up to two runs of data that follow the bw's bytes in the
+ * packet and go to the device from where they lie (a TCP send buffer)
+ * instead of being copied behind the headers. A packet with a tail never
+ * waits for ARP (it is dropped and counted then, as any GSO packet) and
+ * is never fragmented.
+ */
+struct net_out {
+    struct plat_net_meta m;
+    struct plat_net_iov tail[2];
+    unsigned ntail;
+};
+
+/* The bytes in the tail of (o) (NULL: none). */
+size_t net_out_tail_len(const struct net_out *o);
+
+/*
+ * As eth_output(), with the offloads and tail of (*o) (NULL: none). With
+ * PLAT_NET_GSO_TCP4, the frame may be up to NET_IP4_DATA_MAX + IP4_HLEN
+ * bytes after the header, tail included.
  */
 int eth_output_meta(struct net *n, struct bw *w, const uint8_t dst[ETH_ALEN],
-                    uint16_t type, const struct plat_net_meta *m);
+                    uint16_t type, const struct net_out *o);
 
 #endif

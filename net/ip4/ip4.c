@@ -222,11 +222,11 @@ int ip4_route(const struct net *n, uint32_t dst, uint32_t *nexthop)
 }
 
 static int ip4_link_out(struct net *n, struct bw *w, uint32_t nexthop,
-                        const struct plat_net_meta *m)
+                        const struct net_out *o)
 {
     if (nexthop == IP4_BROADCAST)
-        return eth_output_meta(n, w, eth_broadcast, ETH_TYPE_IP4, m);
-    return arp_output_meta(n, w, nexthop, m);
+        return eth_output_meta(n, w, eth_broadcast, ETH_TYPE_IP4, o);
+    return arp_output_meta(n, w, nexthop, o);
 }
 
 int ip4_output(struct net *n, struct bw *w, uint32_t dst, uint8_t proto)
@@ -235,16 +235,19 @@ int ip4_output(struct net *n, struct bw *w, uint32_t dst, uint8_t proto)
 }
 
 int ip4_output_meta(struct net *n, struct bw *w, uint32_t dst, uint8_t proto,
-                    const struct plat_net_meta *m)
+                    const struct net_out *o)
 {
-    struct plat_net_meta pm;
+    const struct plat_net_meta *m = o ? &o->m : 0;
+    size_t len = w->len + net_out_tail_len(o), per, off, chunk;
+    struct net_out po;
     struct ip4_hdr h;
     uint32_t nexthop;
-    size_t len = w->len, per, off, chunk;
     int rc;
 
     if (len > NET_IP4_DATA_MAX || !bw_ok(w))
         return PITH_ERANGE;
+    if (o && o->ntail && m->gso != PLAT_NET_GSO_TCP4)
+        return PITH_EINVAL; /* a tail goes only with GSO */
     if (ip4_route(n, dst, &nexthop) < 0) {
         n->st.ip4.tx_no_route++;
         return PITH_ENOENT;
@@ -262,10 +265,10 @@ int ip4_output_meta(struct net *n, struct bw *w, uint32_t dst, uint8_t proto,
         if (m->gso && m->gso_size && len > m->hdr_len)
             n->ip_id = (uint16_t)(n->ip_id + (len - m->hdr_len - 1) /
                                                  m->gso_size); /* one each */
-        pm = *m;
-        pm.csum_start = (uint16_t)(pm.csum_start + IP4_HLEN);
-        if (pm.gso)
-            pm.hdr_len = (uint16_t)(pm.hdr_len + IP4_HLEN);
+        po = *o;
+        po.m.csum_start = (uint16_t)(po.m.csum_start + IP4_HLEN);
+        if (po.m.gso)
+            po.m.hdr_len = (uint16_t)(po.m.hdr_len + IP4_HLEN);
         h.len = (uint16_t)(IP4_HLEN + len);
         if (ip4_push(w, &h) < 0)
             return PITH_EINVAL;
@@ -273,11 +276,12 @@ int ip4_output_meta(struct net *n, struct bw *w, uint32_t dst, uint8_t proto,
             /* It waits for ARP, without offloads: the checksum is done
              * here; a GSO packet, too long to wait, is dropped by ARP
              * (which asks for the address; TCP sends it again). */
-            if (!pm.gso)
-                ip4_csum_complete(w, pm.csum_start, pm.csum_offset);
+            if (po.m.gso)
+                return ip4_link_out(n, w, nexthop, &po);
+            ip4_csum_complete(w, po.m.csum_start, po.m.csum_offset);
             return ip4_link_out(n, w, nexthop, 0);
         }
-        return ip4_link_out(n, w, nexthop, &pm);
+        return ip4_link_out(n, w, nexthop, &po);
     }
     if (IP4_HLEN + len <= n->mtu) {
         h.len = (uint16_t)(IP4_HLEN + len);

@@ -17,6 +17,8 @@
 #include <pith/bv.h>
 #include <pith/net.h>
 
+struct net_out; /* eth.h */
+
 /* ---- Wire ---- */
 #define IP4_HLEN      20
 #define IP4_HLEN_MAX  60
@@ -171,14 +173,15 @@ int ip4_route(const struct net *n, uint32_t dst, uint32_t *nexthop);
 int ip4_output(struct net *n, struct bw *w, uint32_t dst, uint8_t proto);
 
 /*
- * As ip4_output(), with the device's offloads (*m) (NULL: none), whose
- * offsets count from the payload's start (see eth_output_meta()). A
+ * As ip4_output(), with the offloads and tail of (*o) (NULL: none; see
+ * struct net_out), whose offsets count from the payload's start. A
  * payload with PLAT_NET_GSO_TCP4 goes as one packet of up to
- * NET_IP4_DATA_MAX bytes, which the device cuts; without it, one that
- * does not fit the MTU returns PITH_EINVAL (offloads are not fragmented).
+ * NET_IP4_DATA_MAX bytes, tail included, which the device cuts; without
+ * it, one that does not fit the MTU returns PITH_EINVAL (offloads are not
+ * fragmented), as does a tail without it.
  */
 int ip4_output_meta(struct net *n, struct bw *w, uint32_t dst, uint8_t proto,
-                    const struct plat_net_meta *m);
+                    const struct net_out *o);
 
 /*
  * Does the timed work due at (now) (reassemblies out of time) and returns

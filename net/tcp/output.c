@@ -6,6 +6,7 @@
 #include <string.h>
 #include <pith/err.h>
 
+#include "../eth/eth.h"
 #include "../stack/stack.h"
 #include "tcp_conn.h"
 #include "tcp_seq.h"
@@ -105,14 +106,15 @@ static uint32_t tcp_tso_room(uint32_t seg)
  * device's checksum offload the checksum is left to it; a segment longer
  * than tcp_seg_room() (only with PLAT_NET_CAP_TSO4) is cut by the device
  * into segments of that many bytes, each with these headers (sequence
- * numbers moved, FIN and PSH on the last only). */
+ * numbers moved, FIN and PSH on the last only); its data goes to the
+ * device straight from the send buffer, not copied behind the headers. */
 static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
                     uint8_t flags)
 {
     struct net *n = c->net;
-    struct plat_net_meta m = {0};
+    struct net_out o = {0};
     int partial = (n->offload & PLAT_NET_CAP_CSUM) != 0;
-    uint32_t seg = tcp_seg_room(c);
+    uint32_t seg = tcp_seg_room(c), tail = 0;
     struct tcp_hdr h;
     struct bw w;
     int rc;
@@ -150,26 +152,35 @@ static int tcp_xmit(struct tcp_conn *c, uint32_t seq, uint32_t len,
     if (!(flags & TCP_SYN))
         tcp_sack_blocks(c, &h.opt, (c->fl & TCP_F_TS) ? 3 : 4);
     w = bw_make(n->tx, sizeof n->tx, NET_HEADROOM);
-    if (len) {
-        uint8_t *p = bw_put(&w, len);
-        if (!p)
+    if (partial && len > seg) {
+        /* A GSO segment (only those are longer): its data, in one or two
+         * runs of the ring, is the packet's tail. */
+        for (; tail < len && o.ntail < 2; tail += o.tail[o.ntail++].len)
+            o.tail[o.ntail].len =
+                tcp_ring_run(&c->snd, seq - c->snd_una + tail, len - tail,
+                             &o.tail[o.ntail].base);
+        if (tail != len)
+            return PITH_EINVAL; /* more than the ring holds */
+    } else if (len) {
+        uint8_t *d = bw_put(&w, len);
+        if (!d)
             return PITH_ENOMEM;
-        tcp_ring_get(&c->snd, seq - c->snd_una, p, len);
+        tcp_ring_get(&c->snd, seq - c->snd_una, d, len);
     }
-    rc = tcp_push_csum(&w, &h, c->t.laddr, c->t.raddr, partial);
+    rc = tcp_push_csum(&w, &h, c->t.laddr, c->t.raddr, partial, tail);
     if (rc == PITH_OK && partial) {
-        m.flags = PLAT_NET_F_NEEDS_CSUM;
-        m.csum_offset = TCP_OFF_CSUM;
+        o.m.flags = PLAT_NET_F_NEEDS_CSUM;
+        o.m.csum_offset = TCP_OFF_CSUM;
         if (len > seg) {
-            m.gso = PLAT_NET_GSO_TCP4;
-            m.gso_size = (uint16_t)seg;
-            m.hdr_len = (uint16_t)(w.len - len);
+            o.m.gso = PLAT_NET_GSO_TCP4;
+            o.m.gso_size = (uint16_t)seg;
+            o.m.hdr_len = (uint16_t)(w.len - (len - tail));
             n->st.tcp.tx_gso++;
             n->st.tcp.tx_gso_segs += (len + seg - 1) / seg;
         }
     }
     if (rc == PITH_OK)
-        rc = ip4_output_meta(n, &w, c->t.raddr, IP4_PROTO_TCP, &m);
+        rc = ip4_output_meta(n, &w, c->t.raddr, IP4_PROTO_TCP, &o);
     n->st.tcp.tx++;
     if (flags & TCP_ACK) {
         c->last_ack_sent = c->rcv_nxt;

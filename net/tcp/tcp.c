@@ -193,11 +193,11 @@ static void tcp_push_opts(struct bw *w, const struct tcp_opts *o)
 
 int tcp_push(struct bw *w, const struct tcp_hdr *h, uint32_t src, uint32_t dst)
 {
-    return tcp_push_csum(w, h, src, dst, 0);
+    return tcp_push_csum(w, h, src, dst, 0, 0);
 }
 
 int tcp_push_csum(struct bw *w, const struct tcp_hdr *h, uint32_t src,
-                  uint32_t dst, int partial)
+                  uint32_t dst, int partial, uint32_t tail)
 {
     const struct tcp_opts *o = &h->opt;
     unsigned olen, hlen;
@@ -212,7 +212,8 @@ int tcp_push_csum(struct bw *w, const struct tcp_hdr *h, uint32_t src,
     hlen = TCP_HLEN + olen;
     if (!bw_ok(w))
         return PITH_ENOMEM;
-    if (w->len > 65535 - hlen)
+    if ((tail && !partial) || w->len > 65535 - hlen ||
+        tail > 65535 - hlen - w->len)
         return PITH_ERANGE;
     if (!bw_push(w, hlen))
         return PITH_ENOMEM;
@@ -227,7 +228,7 @@ int tcp_push_csum(struct bw *w, const struct tcp_hdr *h, uint32_t src,
     bw_set_be16(w, TCP_OFF_URG, h->urg);
     tcp_push_opts(w, o);
     v = bw_view(w);
-    sum = ip4_csum_pseudo(src, dst, IP4_PROTO_TCP, (uint32_t)w->len);
+    sum = ip4_csum_pseudo(src, dst, IP4_PROTO_TCP, (uint32_t)w->len + tail);
     bw_set_be16(w, TCP_OFF_CSUM,
                 partial ? (uint16_t)sum
                         : ip4_csum_finish(ip4_csum_add(sum, &v)));

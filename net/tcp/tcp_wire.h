@@ -164,10 +164,12 @@ int tcp_push(struct bw *w, const struct tcp_hdr *h, uint32_t src, uint32_t dst);
 /*
  * As tcp_push(); with (partial) set, leaves the checksum partial for the
  * device to complete (PLAT_NET_F_NEEDS_CSUM): the field holds the
- * pseudo-header's sum only.
+ * pseudo-header's sum only, for a segment whose data is (w)'s and (tail)
+ * bytes more that go out behind them (struct net_out's tail). (tail) MUST
+ * be 0 without (partial).
  */
 int tcp_push_csum(struct bw *w, const struct tcp_hdr *h, uint32_t src,
-                  uint32_t dst, int partial);
+                  uint32_t dst, int partial, uint32_t tail);
 
 /*
  * The sequence space (h) takes with (datalen) bytes of data: the data,

@@ -336,7 +336,7 @@ static void test_offload_rx(void)
  */
 static void test_offload_tx(void)
 {
-    struct plat_net_meta m = {0};
+    struct net_out o = {0};
     struct ip4_hdr h;
     struct bv data;
     struct bw w;
@@ -345,8 +345,8 @@ static void test_offload_tx(void)
 
     T_CHECK(nt_up_caps(&n, PLAT_NET_CAP_CSUM, 0) == PITH_OK);
     T_CHECK(nt_offload == PLAT_NET_CAP_CSUM);
-    m.flags = PLAT_NET_F_NEEDS_CSUM;
-    m.csum_offset = UDP_OFF_CSUM;
+    o.m.flags = PLAT_NET_F_NEEDS_CSUM;
+    o.m.csum_offset = UDP_OFF_CSUM;
     /* A UDP datagram, its checksum field the pseudo-header's sum. */
     ps = ip4_csum_pseudo(NT_ADDR, NT_PEER, IP4_PROTO_UDP, 13);
     for (i = 0; i < 2; i++) {
@@ -355,7 +355,7 @@ static void test_offload_tx(void)
             (uint8_t)ps, 'h',  'e', 'l', 'l', 'o'};
         w = bw_make(buf, sizeof buf, NET_HEADROOM);
         bw_append(&w, d, sizeof d);
-        T_CHECK(ip4_output_meta(&n, &w, NT_PEER, IP4_PROTO_UDP, &m) == PITH_OK);
+        T_CHECK(ip4_output_meta(&n, &w, NT_PEER, IP4_PROTO_UDP, &o) == PITH_OK);
         if (i == 0) /* the peer answers the ARP request */
             nt_input(&n, f,
                      nt_arp(f, ARP_OP_REPLY, nt_peer_mac, NT_PEER, nt_mac,
@@ -382,7 +382,7 @@ static void test_offload_tx(void)
     /* No fragments with offloads: a payload past the MTU is refused. */
     w = bw_make(buf, sizeof buf, NET_HEADROOM);
     bw_put(&w, 2000);
-    T_CHECK(ip4_output_meta(&n, &w, NT_PEER, IP4_PROTO_UDP, &m) == PITH_EINVAL);
+    T_CHECK(ip4_output_meta(&n, &w, NT_PEER, IP4_PROTO_UDP, &o) == PITH_EINVAL);
 }
 
 int main(void)

@@ -151,18 +151,27 @@ static int linux_meta_ok(const struct linux_dev *d,
            len <= PLAT_NET_GSO_FRAME_MAX;
 }
 
-int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
-                        const uint8_t *buf, size_t len)
+int plat_net_write_iov(plat_handle_t h, const struct plat_net_meta *m,
+                       const struct plat_net_iov *iov, unsigned n)
 {
     static const struct plat_net_meta none;
     struct linux_dev *d = linux_dev(h, PITH_MFT_NET);
     uint8_t hdr[LINUX_VNET_HDR_LEN];
-    struct linux_iovec iov[2];
-    long n;
+    struct linux_iovec v[1 + PLAT_NET_IOV_MAX];
+    size_t len = 0;
+    unsigned i;
+    long got;
 
     if (!m)
         m = &none;
-    if (!d || len < 14 || !linux_meta_ok(d, m, len))
+    if (!d || n < 1 || n > PLAT_NET_IOV_MAX)
+        return PITH_EINVAL;
+    for (i = 0; i < n; i++) {
+        v[1 + i] =
+            (struct linux_iovec){(void *)(uintptr_t)iov[i].base, iov[i].len};
+        len += iov[i].len;
+    }
+    if (len < 14 || !linux_meta_ok(d, m, len))
         return PITH_EINVAL;
     hdr[0] = m->flags;
     hdr[1] = m->gso;
@@ -174,14 +183,20 @@ int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
     hdr[7] = (uint8_t)(m->csum_start >> 8);
     hdr[8] = (uint8_t)m->csum_offset;
     hdr[9] = (uint8_t)(m->csum_offset >> 8);
-    iov[0] = (struct linux_iovec){hdr, sizeof hdr};
-    iov[1] = (struct linux_iovec){(void *)(uintptr_t)buf, len};
+    v[0] = (struct linux_iovec){hdr, sizeof hdr};
     do
-        n = linux_sys_writev(d->fd, iov, 2);
-    while (n == -LINUX_EINTR);
-    if (n == -LINUX_EAGAIN)
+        got = linux_sys_writev(d->fd, v, (int)n + 1);
+    while (got == -LINUX_EINTR);
+    if (got == -LINUX_EAGAIN)
         return PITH_EAGAIN;
-    return n == (long)(sizeof hdr + len) ? PITH_OK : PITH_EIO;
+    return got == (long)(sizeof hdr + len) ? PITH_OK : PITH_EIO;
+}
+
+int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
+                        const uint8_t *buf, size_t len)
+{
+    struct plat_net_iov v = {buf, len};
+    return plat_net_write_iov(h, m, &v, 1);
 }
 
 int plat_net_write(plat_handle_t h, const uint8_t *buf, size_t len)

@@ -229,6 +229,27 @@ int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
     return plat_net_write(h, buf, len);
 }
 
+/* No offloads, so every frame fits one buffer: the pieces are gathered
+ * and sent as one. */
+int plat_net_write_iov(plat_handle_t h, const struct plat_net_meta *m,
+                       const struct plat_net_iov *iov, unsigned n)
+{
+    static uint8_t f[NET_FRAME];
+    size_t len = 0;
+    unsigned i;
+
+    if (n < 1 || n > PLAT_NET_IOV_MAX)
+        return PITH_EINVAL;
+    if (n == 1)
+        return plat_net_write_meta(h, m, iov[0].base, iov[0].len);
+    for (i = 0; i < n; len += iov[i++].len) {
+        if (iov[i].len > sizeof f - len)
+            return PITH_EINVAL;
+        memcpy(f + len, iov[i].base, iov[i].len);
+    }
+    return plat_net_write_meta(h, m, f, len);
+}
+
 int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
                        struct plat_net_meta *m)
 {
