@@ -330,6 +330,13 @@ void tcp_conn_done(struct tcp_conn *c)
         if (ev == TCP_EVB_CLOSED)
             c->fl |= TCP_F_APP_GONE;
     }
+    if (c->fl & TCP_F_DIRECT) {
+        /* The frame is about to go: what the app left of it moves into
+         * the receive ring, which tcp_data() made room in. */
+        c->fl &= ~(uint32_t)TCP_F_DIRECT;
+        if (c->rlen && c->rcv.buf && c->rlen <= c->rcv.cap)
+            tcp_ring_put(&c->rcv, 0, c->dv, c->rlen);
+    }
     c->busy--;
     if ((c->fl & TCP_F_DEAD) && !c->busy && !(c->fl & TCP_F_OUTQ))
         tcp_conn_free(c);
@@ -541,8 +548,13 @@ long tcp_write(struct tcp_conn *c, const void *buf, size_t len)
 size_t tcp_peek(struct tcp_conn *c, struct bv *v)
 {
     const uint8_t *p;
-    uint32_t n = tcp_ring_run(&c->rcv, 0, c->rlen, &p);
+    uint32_t n;
 
+    if (c->fl & TCP_F_DIRECT) {
+        *v = bv_make(c->dv, c->rlen);
+        return c->rlen;
+    }
+    n = tcp_ring_run(&c->rcv, 0, c->rlen, &p);
     *v = bv_make(p, n);
     return n;
 }
@@ -554,8 +566,13 @@ void tcp_consume(struct tcp_conn *c, size_t n)
 
     if (n > c->rlen)
         n = c->rlen;
-    tcp_ring_advance(&c->rcv, (uint32_t)n);
+    if (c->fl & TCP_F_DIRECT)
+        c->dv += n;
+    else
+        tcp_ring_advance(&c->rcv, (uint32_t)n);
     c->rlen -= (uint32_t)n;
+    if (!c->rlen)
+        c->fl &= ~(uint32_t)TCP_F_DIRECT;
     if (!c->rlen && !c->nooo && c->rcv.buf)
         tcp_ring_release(&c->rcv, &ts->mem);
     if (n && tcp_window_update_due(c) && !(c->fl & TCP_F_DEAD)) {
@@ -571,7 +588,10 @@ size_t tcp_read(struct tcp_conn *c, void *buf, size_t len)
 {
     uint32_t n = c->rlen < len ? c->rlen : (uint32_t)len;
 
-    tcp_ring_get(&c->rcv, 0, buf, n);
+    if (c->fl & TCP_F_DIRECT)
+        memcpy(buf, c->dv, n);
+    else
+        tcp_ring_get(&c->rcv, 0, buf, n);
     tcp_consume(c, n);
     return n;
 }

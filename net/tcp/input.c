@@ -302,7 +302,18 @@ static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
     p = bv_ptr(d, skip, len);
     if (!p)
         return;
-    tcp_ring_put(&c->rcv, c->rlen + off, p, len);
+    if (!off && !c->rlen && !c->nooo && c->fn &&
+        !(c->fl & (TCP_F_APP_GONE | TCP_F_DEAD))) {
+        /* In order, into an empty buffer, for an app that reads: it gets
+         * the bytes where they lie, in the frame, when READABLE is told
+         * right after this segment; only what it leaves is copied, into
+         * the room just reserved (tcp_conn_done()). One copy less for a
+         * reader that keeps up. */
+        c->dv = p;
+        c->fl |= TCP_F_DIRECT;
+    } else {
+        tcp_ring_put(&c->rcv, c->rlen + off, p, len);
+    }
     if (off) {
         unsigned i;
         for (i = 0; i < c->nooo; i++)

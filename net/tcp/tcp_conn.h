@@ -78,6 +78,7 @@ enum tcp_state {
 #define TCP_F_PROBED   0x20000 /* recovery probe fired since SND.UNA moved */
 #define TCP_F_DSACK    0x40000 /* dsack to report in the next ACK */
 #define TCP_F_UNDO     0x80000 /* a loss episode may be undone (undo_*) */
+#define TCP_F_DIRECT   0x100000 /* the unread bytes are at dv, not in rcv */
 
 struct tcp_range {
     uint32_t l, r; /* [l, r) in sequence space */
@@ -134,8 +135,11 @@ struct tcp_conn {
 
     /* Receive sequence space. rcv_adv: the right edge advertised. */
     uint32_t irs, rcv_nxt, rcv_adv;
-    uint32_t rlen; /* unread bytes in rcv */
+    uint32_t rlen; /* unread bytes in rcv, or at dv (TCP_F_DIRECT) */
     uint32_t rbuf_max;
+    /* With TCP_F_DIRECT: the unread bytes, still in the frame being
+     * read; rcv has room reserved for them (see tcp_conn_done()). */
+    const uint8_t *dv;
     uint32_t acks_owed; /* full segments received since our last ACK */
     struct tcp_range ooo[TCP_OOO_MAX];
     struct tcp_range dsack; /* a duplicate received (TCP_F_DSACK) */
