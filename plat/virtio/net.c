@@ -519,7 +519,10 @@ int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
             } else {
                 /* Not turned on (yet): the image gets it whole. */
                 net_csum_complete(buf, flen, cs, co);
-                n->rx_csum_sw++;
+                if (n->rx_csum_sw++ == 0)
+                    kern_printf("virtio: %s: partial checksums received, "
+                                "completed in software\n",
+                                n->dev->where);
             }
         } else if ((vh[0] & VNET_HDR_F_DATA_VALID) && rx_csum) {
             m->flags = PLAT_NET_F_DATA_VALID;
