@@ -17,15 +17,16 @@
  * Receive buffers of NET_RX_BUF bytes stay posted; a frame fills one, or
  * num_buffers of them with MRG_RXBUF (a 64 KiB frame takes 33). It is
  * copied out to the caller and its buffers go straight back, published
- * in batches. Frames to send are copied into buffers of our own, one of
+ * in batches. Frames to send are copied into buffers of our own: one of
  * NET_TX_BUF bytes per descriptor, or for a frame the device is to cut,
- * one of NET_TX_BIG buffers of a whole 64 KiB frame (HOST_TSO4 only).
- * Their descriptors come back lazily, when the ring or the big buffers
- * run short, so transmit completions never interrupt. Event indexes keep
+ * as many bytes as it needs of a ring of 1 MiB (HOST_TSO4 only: 15
+ * frames of 64 KiB, or more smaller ones), given back in the order
+ * taken. Descriptors and ring bytes come back lazily, when either runs
+ * short, so transmit completions never interrupt. Event indexes keep
  * notifications and interrupts to about one per batch.
  *
  * Memory per NIC: 256 receive buffers (512 KiB), 256 transmit buffers
- * (384 KiB), and with HOST_TSO4 the big ones (16 x 68 KiB, 1088 KiB).
+ * (384 KiB), and with HOST_TSO4 the ring (1 MiB).
  *
  * Everything in a device's header is checked: a used length shorter than
  * the header, a num_buffers of 0, beyond a 64 KiB frame or beyond the
@@ -75,18 +76,32 @@
 /* Buffers a merged frame of PLAT_NET_GSO_FRAME_MAX bytes fills. */
 #define NET_RX_MERGE_MAX                                                       \
     ((VNET_HDR_MAX + PLAT_NET_GSO_FRAME_MAX + NET_RX_BUF - 1) / NET_RX_BUF)
-#define NET_TX_BIG     16    /* buffers for frames the device cuts */
-#define NET_TX_BIG_BUF 69632 /* a header and PLAT_NET_GSO_FRAME_MAX, paged */
+#define NET_TX_RING   (1u << 20) /* bytes for frames the device cuts */
+#define NET_TX_ALIGN  64         /* where each starts in the ring */
+#define NET_TX_RING_Q 1024       /* takings at most (each > NET_TX_BUF) */
+
+/* A taking of the transmit ring. */
+struct net_take {
+    uint32_t end; /* ring_in after it */
+    uint8_t done; /* its chain is back */
+};
 
 struct vnet {
     struct vdev *dev;
     struct virtq rx, tx, ctrl;
     uint8_t *rxbuf; /* NET_RX_BUF bytes per descriptor */
     uint8_t *txbuf; /* NET_TX_BUF bytes per descriptor */
-    uint8_t *txbig; /* NET_TX_BIG buffers of NET_TX_BIG_BUF, or NULL */
-    /* Per transmit head: 1 + the big buffer it holds, 0 for its own. */
-    uint8_t big_of[2 * NET_TX_BUFS];
-    uint32_t big_free; /* bit i: big buffer i is free */
+    /* Frames the device cuts: a ring of NET_TX_RING bytes (HOST_TSO4
+     * only, else NULL), taken at (ring_in) and given back at (ring_out),
+     * byte counts that wrap. Each taking is queued (ring_q, (ring_qn) of
+     * them from (ring_q0)) with where it ends; its bytes go back once
+     * its chain and all those taken before are back. */
+    uint8_t *ring;
+    uint32_t ring_in, ring_out;
+    struct net_take *ring_q; /* NET_TX_RING_Q of them, with (ring) */
+    unsigned ring_q0, ring_qn;
+    uint16_t ring_slot[2 * NET_TX_BUFS]; /* per head in flight: 1 + its
+                                            taking in ring_q, or 0 */
     unsigned hdr;      /* struct virtio_net_hdr: 10 bytes, or 12 */
     int split;         /* header in a descriptor of its own */
     int mrg;           /* MRG_RXBUF: frames span num_buffers buffers */
@@ -249,18 +264,61 @@ static void net_rx_flush(struct vnet *n)
     }
 }
 
-/* Takes back the transmit chains the device is done with, and their big
- * buffers. */
+/* Takes back the transmit chains the device is done with, and the ring
+ * bytes of those returned in order. */
 static void net_tx_reclaim(struct vnet *n)
 {
     uint32_t got;
     int head;
 
     while ((head = virtq_get(&n->tx, &got)) >= 0)
-        if (n->big_of[head]) {
-            n->big_free |= 1u << (n->big_of[head] - 1);
-            n->big_of[head] = 0;
+        if (n->ring_slot[head]) {
+            n->ring_q[n->ring_slot[head] - 1].done = 1;
+            n->ring_slot[head] = 0;
         }
+    while (n->ring_qn && n->ring_q[n->ring_q0].done) {
+        n->ring_out = n->ring_q[n->ring_q0].end;
+        n->ring_q0 = (n->ring_q0 + 1) % NET_TX_RING_Q;
+        n->ring_qn--;
+    }
+}
+
+static uint32_t net_ring_round(uint32_t bytes)
+{
+    return (bytes + NET_TX_ALIGN - 1) & ~(uint32_t)(NET_TX_ALIGN - 1);
+}
+
+/* The ring bytes (bytes) take from where it is: a frame never wraps, so
+ * the end of the ring is skipped when too short for it. */
+static uint32_t net_ring_need(const struct vnet *n, uint32_t bytes)
+{
+    uint32_t at = n->ring_in % NET_TX_RING, r = net_ring_round(bytes);
+
+    return at + r > NET_TX_RING ? NET_TX_RING - at + r : r;
+}
+
+/* Whether the ring has room for (bytes) now. */
+static int net_ring_room(const struct vnet *n, uint32_t bytes)
+{
+    return n->ring_qn < NET_TX_RING_Q &&
+           net_ring_need(n, bytes) <= NET_TX_RING - (n->ring_in - n->ring_out);
+}
+
+/* Takes (bytes) of the ring, which has room for them (net_ring_room()),
+ * for the chain to be added at (head); returns where they start. */
+static uint8_t *net_ring_take(struct vnet *n, int head, uint32_t bytes)
+{
+    uint32_t at = n->ring_in % NET_TX_RING, need = net_ring_need(n, bytes);
+    unsigned q;
+
+    if (at + net_ring_round(bytes) > NET_TX_RING)
+        at = 0; /* the end skipped */
+    n->ring_in += need;
+    q = (n->ring_q0 + n->ring_qn++) % NET_TX_RING_Q;
+    n->ring_q[q].end = n->ring_in;
+    n->ring_q[q].done = 0;
+    n->ring_slot[head] = (uint16_t)(q + 1);
+    return n->ring + at;
 }
 
 int net_attach(struct vdev *d, uint32_t handle)
@@ -301,8 +359,8 @@ int net_attach(struct vdev *d, uint32_t handle)
     n->rxbuf = kern_alloc_pages((size_t)n->rx.nfree * NET_RX_BUF);
     n->txbuf = kern_alloc_pages((size_t)n->tx.nfree * NET_TX_BUF);
     if (f & VIRTIO_NET_F_HOST_TSO4) {
-        n->txbig = kern_alloc_pages((size_t)NET_TX_BIG * NET_TX_BIG_BUF);
-        n->big_free = (1u << NET_TX_BIG) - 1;
+        n->ring = kern_alloc_pages(NET_TX_RING);
+        n->ring_q = kern_alloc_pages(NET_TX_RING_Q * sizeof *n->ring_q);
     }
     while (n->rx.nfree >= per)
         net_rx_post(n);
@@ -322,7 +380,7 @@ int net_attach(struct vdev *d, uint32_t handle)
     }
     if (f & VIRTIO_NET_F_CSUM)
         n->info.caps |= PLAT_NET_CAP_CSUM;
-    if ((f & VIRTIO_NET_F_HOST_TSO4) && n->txbig)
+    if ((f & VIRTIO_NET_F_HOST_TSO4) && n->ring && n->ring_q)
         n->info.caps |= PLAT_NET_CAP_TSO4;
     if (f & VIRTIO_NET_F_GUEST_CSUM)
         n->info.caps |= PLAT_NET_CAP_RX_CSUM;
@@ -585,32 +643,30 @@ int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
     static const struct plat_net_meta none;
     struct vnet *n = net_get(h);
     struct virtq_seg s[2];
-    unsigned per, k = 0;
+    unsigned per;
     uint8_t *b;
-    int head, big;
+    int head, ring;
 
     if (!m)
         m = &none;
     if (!n || len < 14 || !net_meta_ok(n, m, len))
         return PITH_EINVAL;
     per = n->split ? 2 : 1;
-    /* Only a frame the device cuts is longer (TSO4, so n->txbig). */
-    big = n->hdr + len > NET_TX_BUF;
-    if (n->tx.nfree < per || (big && !n->big_free))
+    /* Only a frame the device cuts is longer (TSO4, so n->ring). */
+    ring = n->hdr + len > NET_TX_BUF;
+    if (n->tx.nfree < per || (ring && !net_ring_room(n, n->hdr + len)))
         net_tx_reclaim(n);
+    /* No reclaim from here on: (head) is the one virtq_add() takes. */
     head = virtq_next_head(&n->tx);
-    if (head < 0 || n->tx.nfree < per || (big && !n->big_free)) {
+    if (head < 0 || n->tx.nfree < per ||
+        (ring && !net_ring_room(n, n->hdr + len))) {
         n->tx_full++;
         return PITH_EAGAIN;
     }
-    if (big) {
-        k = (unsigned)__builtin_ctz(n->big_free);
-        n->big_free &= ~(1u << k);
-        n->big_of[head] = (uint8_t)(k + 1);
-        b = n->txbig + (size_t)k * NET_TX_BIG_BUF;
-    } else {
+    if (ring)
+        b = net_ring_take(n, head, (uint32_t)(n->hdr + len));
+    else
         b = n->txbuf + (size_t)head * NET_TX_BUF;
-    }
     net_hdr_put(b, m, n->hdr);
     memcpy(b + n->hdr, buf, len);
     if (n->split) {
