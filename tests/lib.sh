@@ -120,13 +120,15 @@ tap_ns() {
 # TAP with MAC $MAC at $GUEST/24 and those options, waited for until it
 # listens; sets PID (killed at exit) and LOG. `ip netns exec` and `pith
 # run` both exec, so PID is the image's own process (unix) or its
-# tender's, which holds the guest (spt).
+# tender's, which holds the guest (spt). RUN_OPTS, when set, holds
+# options for `pith run` itself (words), such as --qemu=WRAPPER.
 echo_start() {
     local name=$1 tap=$2 img=$3
     shift 3
     LOG=$T/$name.log
     : >"$LOG" # before the grep below looks
-    ip netns exec "$NS" "$PITH" run "$img" --net:service=$tap \
+    # shellcheck disable=SC2086 # (RUN_OPTS) is words on purpose
+    ip netns exec "$NS" "$PITH" run ${RUN_OPTS:-} "$img" --net:service=$tap \
         --net-mac:service=$MAC -- --ipv4=$GUEST/24 "$@" >"$LOG" 2>&1 &
     PID=$!
     disown $PID # killed at exit, and no job notice for that

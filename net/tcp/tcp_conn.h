@@ -58,26 +58,26 @@ enum tcp_state {
 #define TCP_EVB_CLOSED    0x20
 
 /* Flags (conn->fl). */
-#define TCP_F_TS       0x0001  /* timestamps agreed (RFC 7323) */
-#define TCP_F_SACK     0x0002  /* SACK agreed (RFC 2018) */
-#define TCP_F_WS       0x0004  /* window scaling agreed */
-#define TCP_F_NODELAY  0x0008  /* Nagle off */
-#define TCP_F_SHUT_WR  0x0010  /* the app shut down writing: FIN to send */
-#define TCP_F_FIN_SENT 0x0020  /* our FIN took sequence number snd_fin */
-#define TCP_F_APP_GONE 0x0040  /* tcp_close()d: no callbacks, orphan */
-#define TCP_F_DEAD     0x0080  /* to be freed when no longer busy */
-#define TCP_F_ACK_NOW  0x0100  /* send an ACK at the next output */
-#define TCP_F_RECOVERY 0x0200  /* in fast recovery (RFC 6582) */
-#define TCP_F_WANT_W   0x0400  /* a write was short: tell WRITABLE */
-#define TCP_F_SYN_LOST 0x0800  /* the SYN or SYN-ACK was retransmitted */
-#define TCP_F_RCV_FIN  0x1000  /* the peer's FIN arrived */
-#define TCP_F_COOKIE   0x2000  /* made from a SYN cookie */
-#define TCP_F_HASHED   0x4000  /* in the connection table */
-#define TCP_F_TW_LIST  0x8000  /* in the TIME_WAIT list */
-#define TCP_F_OUTQ     0x10000 /* in the stack's output queue */
-#define TCP_F_PROBED   0x20000 /* recovery probe fired since SND.UNA moved */
-#define TCP_F_DSACK    0x40000 /* dsack to report in the next ACK */
-#define TCP_F_UNDO     0x80000 /* a loss episode may be undone (undo_*) */
+#define TCP_F_TS       0x0001   /* timestamps agreed (RFC 7323) */
+#define TCP_F_SACK     0x0002   /* SACK agreed (RFC 2018) */
+#define TCP_F_WS       0x0004   /* window scaling agreed */
+#define TCP_F_NODELAY  0x0008   /* Nagle off */
+#define TCP_F_SHUT_WR  0x0010   /* the app shut down writing: FIN to send */
+#define TCP_F_FIN_SENT 0x0020   /* our FIN took sequence number snd_fin */
+#define TCP_F_APP_GONE 0x0040   /* tcp_close()d: no callbacks, orphan */
+#define TCP_F_DEAD     0x0080   /* to be freed when no longer busy */
+#define TCP_F_ACK_NOW  0x0100   /* send an ACK at the next output */
+#define TCP_F_RECOVERY 0x0200   /* in fast recovery (RFC 6582) */
+#define TCP_F_WANT_W   0x0400   /* a write was short: tell WRITABLE */
+#define TCP_F_SYN_LOST 0x0800   /* the SYN or SYN-ACK was retransmitted */
+#define TCP_F_RCV_FIN  0x1000   /* the peer's FIN arrived */
+#define TCP_F_COOKIE   0x2000   /* made from a SYN cookie */
+#define TCP_F_HASHED   0x4000   /* in the connection table */
+#define TCP_F_TW_LIST  0x8000   /* in the TIME_WAIT list */
+#define TCP_F_OUTQ     0x10000  /* in the stack's output queue */
+#define TCP_F_PROBED   0x20000  /* recovery probe fired since SND.UNA moved */
+#define TCP_F_DSACK    0x40000  /* dsack to report in the next ACK */
+#define TCP_F_UNDO     0x80000  /* a loss episode may be undone (undo_*) */
 #define TCP_F_DIRECT   0x100000 /* the unread bytes are at dv, not in rcv */
 
 struct tcp_range {

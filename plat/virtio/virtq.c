@@ -139,6 +139,16 @@ int virtq_pending(const struct virtq *q)
     return !q->broken && q->used[1] != q->last_used;
 }
 
+unsigned virtq_used_count(const struct virtq *q)
+{
+    uint16_t n;
+
+    if (q->broken)
+        return 0;
+    n = (uint16_t)(q->used[1] - q->last_used);
+    return n > q->size ? 0 : n;
+}
+
 /* Returns the chain at (head) to the free list. */
 static void virtq_free(struct virtq *q, uint16_t head)
 {

@@ -137,6 +137,14 @@ int virtq_get(struct virtq *q, uint32_t *len);
 int virtq_pending(const struct virtq *q);
 
 /*
+ * How many used entries are waiting, of which virtq_get() may still skip
+ * some (bad ids): an upper bound on the chains it will return before
+ * VIRTQ_EMPTY. 0 when the queue is broken or the used index claims more
+ * entries than the ring holds (the next virtq_get() breaks the queue).
+ */
+unsigned virtq_used_count(const struct virtq *q);
+
+/*
  * Interrupt control. virtq_irq_off() asks the device not to interrupt for
  * returned chains (tx completions, polled requests). virtq_irq_arm() asks
  * for one interrupt when the next chain is returned, then returns

@@ -391,10 +391,13 @@ static void test_hostile_entries(void)
     virtq_publish(&s.q);
     while (sim_take(&s, &room, NULL) >= 0)
         ;
+    T_CHECK(virtq_used_count(&s.q) == 0);
     sim_put(&s, 8, 10);          /* out of the table */
     sim_put(&s, 0xffffffffu, 0); /* far out */
     sim_put(&s, (uint32_t)a, 10);
+    T_CHECK(virtq_used_count(&s.q) == 3); /* a bound: two will be skipped */
     T_CHECK(virtq_get(&s.q, &len) == a && len == 10);
+    T_CHECK(virtq_used_count(&s.q) == 0);
     T_CHECK(s.q.bad_id == 2);
     sim_put(&s, (uint32_t)a, 10);  /* a again: no longer in flight */
     sim_put(&s, 6, 10);            /* in the table, never used */
@@ -434,6 +437,7 @@ static void test_hostile_index(void)
     sim_put(&s, (uint32_t)a, 1);
     T_CHECK(virtq_get(&s.q, &len) == a);
     s.q.used[1] = (uint16_t)(s.q.last_used + 1000);
+    T_CHECK(virtq_used_count(&s.q) == 0); /* no count beyond the ring */
     T_CHECK(virtq_get(&s.q, &len) == VIRTQ_EMPTY);
     T_CHECK(s.q.broken && s.q.bad_idx == 1);
     T_CHECK(!virtq_pending(&s.q));

@@ -4,10 +4,18 @@
 # (tests/tools/tcpcheck.py) on the other side:
 #   - 100 MiB through echo (port 7), both ways at once, sha256 equal;
 #   - 100 MiB from the bulk sender (port 19), length and pattern right,
-#     with the offloads off (--no-offload: no frame beyond the MTU);
-#   - on unix and spt, the echo's frames were large both ways (the tap's
-#     virtio-net header: TSO and merged segments, echo --stats' gso= and
-#     rx_gso=); none on virtio, which has no offloads yet;
+#     and 10 MiB into discard, with the offloads off (--no-offload: no
+#     frame beyond the MTU; on virtio the device, told so over its
+#     control queue, must not merge what it hands over);
+#   - the echo's frames were large both ways (the tap's virtio-net
+#     header, or the virtio-net device's offloads behind it: TSO and
+#     merged segments, echo --stats' gso= and rx_gso=);
+#   - virtio only, through a QEMU wrapper that adds device options:
+#     20 MiB each way with the device's checksum offloads off (csum=off,
+#     guest_csum=off: the driver must take none of the offloads that
+#     need them), and with GUEST_CSUM but no control queue command
+#     (ctrl_guest_offloads=off) under --no-offload, where the driver
+#     completes the partial checksums the device hands over;
 #   - 10 MiB into discard (port 9), then the server's FIN;
 #   - 1000 connections at once, 64 KiB each through echo, all intact;
 #   - a closed port refuses with RST at once;
@@ -41,6 +49,9 @@ in_ns() { ip netns exec "$NS" "$@"; }
 
 # tag: prefixes the target to tcpcheck's "ok" lines.
 tag() { sed "s/^\(ok\|not ok\|#\) /\1 $target: /"; }
+# prefix WHAT: prefixes WHAT to them; nooff: "--no-offload".
+prefix() { sed "s/^\(ok\|not ok\) /\1 $1: /"; }
+nooff() { prefix --no-offload; }
 
 # alive NAME: passes when the app is still running.
 alive() {
@@ -164,23 +175,55 @@ for target in unix spt virtio; do
         stats_next
         echo "# $target: after the echo: $(stats)"
         gso=$(stat gso)
+        # The tap's virtio-net header (virtio: the device's, which
+        # passes it on): Linux merges what it sends (rx_gso), pith's
+        # TCP sends segments of many MSS that the tap cuts
+        # (gso=LARGE/CUT), at least 4 a piece on average.
+        check "$target: offloads: segments of many MSS both ways through the tap" \
+            '[ "${gso%/*}" -gt 0 ] && [ "${gso#*/}" -ge $((4 * ${gso%/*})) ] && [ "$(stat rx_gso)" -gt 0 ]' \
+            "'$(stats)'"
         if [ $target = virtio ]; then
-            check "$target: no offloads: every frame within the MTU" \
-                '[ "$gso" = 0/0 ] && [ "$(stat rx_gso)" = 0 ]' "'$(stats)'"
-        else
-            # The tap's virtio-net header: Linux merges what it sends
-            # (rx_gso), pith's TCP sends segments of many MSS that the
-            # tap cuts (gso=LARGE/CUT), at least 4 a piece on average.
-            check "$target: offloads: segments of many MSS both ways through the tap" \
-                '[ "${gso%/*}" -gt 0 ] && [ "${gso#*/}" -ge $((4 * ${gso%/*})) ] && [ "$(stat rx_gso)" -gt 0 ]' \
-                "'$(stats)'"
+            check "$target: offloads: the device offers all four" \
+                'grep -q "^virtio: net service .* csum tso4 rx_csum rx_tso4\$" "$LOG"' \
+                "'$(grep '^virtio: net' "$LOG")'"
         fi
     fi
     if echo_up "$img" bulk$target --bulk=104857600 --no-offload --stats --stats-every=1; then
         in_ns $TCPCHECK bulk $GUEST 19 104857600 | tag
+        in_ns $TCPCHECK discard $GUEST 9 $((10 << 20)) | nooff | tag
         stats_next
         check "$target: --no-offload: every frame within the MTU" \
             '[ "$(stat gso)" = 0/0 ] && [ "$(stat rx_gso)" = 0 ]' "'$(stats)'"
+    fi
+    if [ $target = virtio ]; then
+        # QEMU with $PITH_TEST_NET_OPTS added to the virtio-net device.
+        cat >"$T/qemu-opts" <<'EOF'
+#!/bin/bash
+a=()
+for x in "$@"; do
+    case $x in virtio-net-*) x+=",$PITH_TEST_NET_OPTS" ;; esac
+    a+=("$x")
+done
+exec qemu-system-x86_64 "${a[@]}"
+EOF
+        chmod +x "$T/qemu-opts"
+        export PITH_TEST_NET_OPTS=csum=off,guest_csum=off
+        if RUN_OPTS=--qemu=$T/qemu-opts echo_up "$img" devoff$target --stats --stats-every=1; then
+            in_ns $TCPCHECK echo $GUEST 7 $((20 << 20)) | prefix "device offloads off" | tag
+            stats_next
+            check "$target: device offloads off: none taken, every frame within the MTU" \
+                'grep -q "^virtio: net service [0-9a-f:]* ([^)]*)\$" "$LOG" && [ "$(stat gso)" = 0/0 ] && [ "$(stat rx_gso)" = 0 ]' \
+                "'$(grep '^virtio: net' "$LOG")' '$(stats)'"
+        fi
+        export PITH_TEST_NET_OPTS=ctrl_guest_offloads=off
+        if RUN_OPTS=--qemu=$T/qemu-opts echo_up "$img" noctrl$target --no-offload --stats --stats-every=1; then
+            in_ns $TCPCHECK echo $GUEST 7 $((20 << 20)) | prefix "no offload control" | tag
+            stats_next
+            check "$target: no offload control: no rx_tso4, partial checksums completed by the driver" \
+                'grep -q "^virtio: net service .* csum tso4 rx_csum\$" "$LOG" && grep -q "^virtio: .*: partial checksums received, completed in software" "$LOG" && [ "$(stat gso)" = 0/0 ] && [ "$(stat rx_gso)" = 0 ]' \
+                "'$(grep '^virtio: ' "$LOG" | tr '\n' '|')' '$(stats)'"
+        fi
+        unset PITH_TEST_NET_OPTS
     fi
     if echo_up "$img" discard$target; then
         in_ns $TCPCHECK discard $GUEST 9 $((10 << 20)) | tag
