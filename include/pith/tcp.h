@@ -67,7 +67,10 @@ struct tcp_limits {
     uint32_t sndbuf;    /* bytes one connection may hold unacknowledged:
                            it starts at TCP_SNDBUF_START (or sndbuf if less)
                            and grows to twice the congestion window */
-    uint32_t rcvbuf;    /* bytes one connection may hold unread */
+    uint32_t rcvbuf;    /* bytes one connection may hold unread: it starts
+                           at TCP_RCVBUF_START (or rcvbuf if less) and
+                           doubles while the peer fills it each round
+                           trip and the app keeps up */
     uint32_t mem;       /* bytes of buffers all connections may hold */
     uint32_t backlog;   /* half-open connections per listener; past it,
                            SYN cookies */
@@ -77,13 +80,14 @@ struct tcp_limits {
 
 #define TCP_DEFAULT_CONNS     16384
 #define TCP_DEFAULT_SNDBUF    (4 * 1024 * 1024)
-#define TCP_DEFAULT_RCVBUF    (128 * 1024)
+#define TCP_DEFAULT_RCVBUF    (4 * 1024 * 1024)
 #define TCP_DEFAULT_MEM       (48 * 1024 * 1024)
 #define TCP_DEFAULT_BACKLOG   256
 #define TCP_DEFAULT_TIME_WAIT 4096
 
-/* A connection's send buffer limit at its start (see tcp_limits). */
+/* A connection's buffer limits at its start (see tcp_limits). */
 #define TCP_SNDBUF_START (128 * 1024)
+#define TCP_RCVBUF_START (128 * 1024)
 
 /* Smallest and largest buffer limits tcp_set_limits() takes. */
 #define TCP_BUF_MIN 4096

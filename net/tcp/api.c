@@ -216,8 +216,10 @@ struct tcp_conn *tcp_conn_new(struct net *n, const struct tcp_tuple *t)
     c->t = *t;
     c->sbuf_max =
         ts->lim.sndbuf < TCP_SNDBUF_START ? ts->lim.sndbuf : TCP_SNDBUF_START;
-    c->rbuf_max = ts->lim.rcvbuf;
-    while ((c->rbuf_max >> c->rcv_ws) > 0xffff && c->rcv_ws < TCP_WSCALE_MAX)
+    c->rbuf_max =
+        ts->lim.rcvbuf < TCP_RCVBUF_START ? ts->lim.rcvbuf : TCP_RCVBUF_START;
+    /* The window scale allows for the most the buffer may grow to. */
+    while ((ts->lim.rcvbuf >> c->rcv_ws) > 0xffff && c->rcv_ws < TCP_WSCALE_MAX)
         c->rcv_ws++;
     c->user_timeout = TCP_USER_TIMEOUT_NS;
     c->mss = TCP_MSS_DEFAULT;

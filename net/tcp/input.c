@@ -268,6 +268,34 @@ static int tcp_ooo_add(struct tcp_conn *c, uint32_t l, uint32_t r)
 
 /* The data (d) at (seq), in an acceptable segment: stored, in order or
  * not (RFC 9293 3.10.7.4, seventh). */
+/*
+ * Receive buffer autotuning, in the manner of Linux's: once a round trip
+ * (the timestamps', at least 1 ms), if the peer sent three quarters of
+ * the buffer or more in it and the app had read all but a quarter
+ * (unread, before the segment just in), the sender is held back by our
+ * window: the buffer doubles, up to tcp_limits.rcvbuf. A slow sender or
+ * a reader that lags keeps the buffer as it is.
+ */
+static void tcp_rcvbuf_grow(struct tcp_conn *c, uint32_t unread)
+{
+    uint32_t cap = c->net->tcp->lim.rcvbuf;
+    uint64_t now = ev_now();
+    uint64_t rtt =
+        (uint64_t)(c->rcv_rtt_ms && c->rcv_rtt_ms < 1000 ? c->rcv_rtt_ms : 1) *
+        TCP_MS;
+
+    if (c->rbuf_max >= cap)
+        return;
+    if (c->rcv_space_t && now - c->rcv_space_t < rtt)
+        return;
+    if (c->rcv_space_t &&
+        c->rcv_nxt - c->rcv_space_seq >= c->rbuf_max / 4 * 3 &&
+        unread <= c->rbuf_max / 4)
+        c->rbuf_max = c->rbuf_max > cap / 2 ? cap : 2 * c->rbuf_max;
+    c->rcv_space_t = now;
+    c->rcv_space_seq = c->rcv_nxt;
+}
+
 static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
 {
     struct net *n = c->net;
@@ -327,6 +355,7 @@ static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
         return;
     }
     c->rcv_nxt += len;
+    tcp_rcvbuf_grow(c, c->rlen);
     c->rlen += len;
     if (c->nooo) {
         /* RFC 5681 4.2: filling a hole is acknowledged at once. */
@@ -908,6 +937,9 @@ static void tcp_conn_input(struct tcp_conn *c, struct tcp_hdr *h, struct bv *d)
                 tcp_conn_drop(c, PITH_EIO);
                 return;
             }
+            if ((c->fl & TCP_F_TS) && (h->opt.has & TCP_HAS_TS) &&
+                h->opt.ts_ecr)
+                c->rcv_rtt_ms = tcp_ts_now(c) - h->opt.ts_ecr;
             tcp_data(c, h->seq, d);
             break;
         default:

@@ -148,6 +148,11 @@ struct tcp_conn {
     /* Timestamps (RFC 7323): the peer's last TSval in window, our
      * clock's offset. */
     uint32_t ts_recent, ts_off;
+    /* Receive buffer autotuning (tcp_rcvbuf_grow()): the round trip as
+     * the peer's timestamp echoes show it, in ms; in-order bytes since
+     * rcv_space_seq, counted from time rcv_space_t. */
+    uint32_t rcv_rtt_ms, rcv_space_seq;
+    uint64_t rcv_space_t;
     uint32_t last_ack_sent;
 
     /* Timers: one event timer for the earliest of these (0: off). */
