@@ -266,8 +266,6 @@ static int tcp_ooo_add(struct tcp_conn *c, uint32_t l, uint32_t r)
     return 1;
 }
 
-/* The data (d) at (seq), in an acceptable segment: stored, in order or
- * not (RFC 9293 3.10.7.4, seventh). */
 /*
  * Receive buffer autotuning, in the manner of Linux's: once a round trip
  * (the timestamps', at least 1 ms), if the peer sent three quarters of
@@ -296,6 +294,8 @@ static void tcp_rcvbuf_grow(struct tcp_conn *c, uint32_t unread)
     c->rcv_space_seq = c->rcv_nxt;
 }
 
+/* The data (d) at (seq), in an acceptable segment: stored, in order or
+ * not (RFC 9293 3.10.7.4, seventh). */
 static void tcp_data(struct tcp_conn *c, uint32_t seq, struct bv *d)
 {
     struct net *n = c->net;
