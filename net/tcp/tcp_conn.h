@@ -138,7 +138,9 @@ struct tcp_conn {
     uint32_t rlen; /* unread bytes in rcv, or at dv (TCP_F_DIRECT) */
     uint32_t rbuf_max;
     /* With TCP_F_DIRECT: the unread bytes, still in the frame being
-     * read; rcv has room reserved for them (see tcp_conn_done()). */
+     * read; rcv has room reserved for them (see tcp_conn_done()). The
+     * next frame cannot come first: frames are read only by the event
+     * loop, which a callback cannot run (ev_run() is not re-entrant). */
     const uint8_t *dv;
     uint32_t acks_owed; /* full segments received since our last ACK */
     struct tcp_range ooo[TCP_OOO_MAX];
