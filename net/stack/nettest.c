@@ -8,6 +8,7 @@
 #include <pith/udp.h>
 
 #include "nettest.h"
+#include "nettest_iov.h"
 
 const uint8_t nt_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
 const uint8_t nt_peer_mac[6] = {0x02, 0, 0, 0, 0, 0x99};
@@ -118,24 +119,6 @@ int plat_net_write_meta(plat_handle_t h, const struct plat_net_meta *m,
     }
     nt_nout++;
     return PITH_OK;
-}
-
-/* The pieces gathered into one frame, then as plat_net_write_meta(). */
-int plat_net_write_iov(plat_handle_t h, const struct plat_net_meta *m,
-                       const struct plat_net_iov *iov, unsigned n)
-{
-    static uint8_t g[PLAT_NET_GSO_FRAME_MAX];
-    size_t len = 0;
-    unsigned i;
-
-    if (n < 1 || n > PLAT_NET_IOV_MAX)
-        return PITH_EINVAL;
-    for (i = 0; i < n; len += iov[i++].len) {
-        if (iov[i].len > sizeof g - len)
-            return PITH_EINVAL;
-        memcpy(g + len, iov[i].base, iov[i].len);
-    }
-    return plat_net_write_meta(h, m, g, len);
 }
 
 int plat_net_read_meta(plat_handle_t h, uint8_t *buf, size_t size, size_t *len,
