@@ -1,5 +1,6 @@
 /* The platform contract on a Linux host: see linux.h. */
 #include "linux.h"
+#include "../net_meta.h"
 
 struct linux_dev linux_devs[PITH_MFT_DEV_MAX];
 
@@ -133,24 +134,6 @@ int plat_net_offload(plat_handle_t h, uint32_t caps)
     return PITH_OK;
 }
 
-/* Whether (m) asks only for what (d) has on, within a frame of (len). */
-static int linux_meta_ok(const struct linux_dev *d,
-                         const struct plat_net_meta *m, size_t len)
-{
-    if (m->flags & ~PLAT_NET_F_NEEDS_CSUM)
-        return 0;
-    if ((m->flags & PLAT_NET_F_NEEDS_CSUM) &&
-        (!(d->offload & PLAT_NET_CAP_CSUM) ||
-         (size_t)m->csum_start + m->csum_offset + 2 > len))
-        return 0;
-    if (m->gso == PLAT_NET_GSO_NONE)
-        return len <= d->net.mtu + 14;
-    return m->gso == PLAT_NET_GSO_TCP4 && (d->offload & PLAT_NET_CAP_TSO4) &&
-           (m->flags & PLAT_NET_F_NEEDS_CSUM) && m->gso_size > 0 &&
-           m->hdr_len > 14 && m->hdr_len <= len &&
-           len <= PLAT_NET_GSO_FRAME_MAX;
-}
-
 int plat_net_write_iov(plat_handle_t h, const struct plat_net_meta *m,
                        const struct plat_net_iov *iov, unsigned n)
 {
@@ -171,7 +154,7 @@ int plat_net_write_iov(plat_handle_t h, const struct plat_net_meta *m,
             (struct linux_iovec){(void *)(uintptr_t)iov[i].base, iov[i].len};
         len += iov[i].len;
     }
-    if (len < 14 || !linux_meta_ok(d, m, len))
+    if (len < 14 || !plat_net_meta_ok(m, d->offload, len, d->net.mtu + 14))
         return PITH_EINVAL;
     hdr[0] = m->flags;
     hdr[1] = m->gso;

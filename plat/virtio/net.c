@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "vdev.h"
+#include "../net_meta.h"
 
 #define VIRTIO_NET_F_CSUM                (1ull << 0)
 #define VIRTIO_NET_F_GUEST_CSUM          (1ull << 1)
@@ -603,24 +604,6 @@ int plat_net_read(plat_handle_t h, uint8_t *buf, size_t size, size_t *len)
     return plat_net_read_meta(h, buf, size, len, &m);
 }
 
-/* Whether (m) asks only for what (n) has on, within a frame of (len). */
-static int net_meta_ok(const struct vnet *n, const struct plat_net_meta *m,
-                       size_t len)
-{
-    if (m->flags & ~PLAT_NET_F_NEEDS_CSUM)
-        return 0;
-    if ((m->flags & PLAT_NET_F_NEEDS_CSUM) &&
-        (!(n->offload & PLAT_NET_CAP_CSUM) ||
-         (size_t)m->csum_start + m->csum_offset + 2 > len))
-        return 0;
-    if (m->gso == PLAT_NET_GSO_NONE)
-        return len <= NET_FRAME;
-    return m->gso == PLAT_NET_GSO_TCP4 && (n->offload & PLAT_NET_CAP_TSO4) &&
-           (m->flags & PLAT_NET_F_NEEDS_CSUM) && m->gso_size > 0 &&
-           m->hdr_len > 14 && m->hdr_len <= len &&
-           len <= PLAT_NET_GSO_FRAME_MAX;
-}
-
 /* Writes the struct virtio_net_hdr of (m) at (b), (hdr) bytes. */
 static void net_hdr_put(uint8_t *b, const struct plat_net_meta *m, unsigned hdr)
 {
@@ -655,7 +638,7 @@ int plat_net_write_iov(plat_handle_t h, const struct plat_net_meta *m,
         return PITH_EINVAL;
     for (i = 0; i < niov; i++)
         len += iov[i].len;
-    if (!n || len < 14 || !net_meta_ok(n, m, len))
+    if (!n || len < 14 || !plat_net_meta_ok(m, n->offload, len, NET_FRAME))
         return PITH_EINVAL;
     per = n->split ? 2 : 1;
     /* Only a frame the device cuts is longer (TSO4, so n->ring). */
